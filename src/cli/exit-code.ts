@@ -1,0 +1,14 @@
+/** The exit codes, documented in the README. */
+export const ExitCode = {
+  /** At least one seccomp denial was found and explained. */
+  Found: 0,
+  /** The input was read, and held no seccomp denial (after filters). */
+  NothingFound: 1,
+  /** The command line was wrong, or an input could not be read: the user must act. */
+  InputError: 2,
+} as const;
+
+/** A mistake on the command line, reported as a one-line message and exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

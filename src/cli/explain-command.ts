@@ -1,0 +1,135 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import type { Command } from 'commander';
+import { DenialAggregator } from '../analysis/index.js';
+import { hostAbi, loadBundledSyscallTables } from '../decode/index.js';
+import { commandSource, fileSource, stdinSource, type InputError, type InputSource } from '../input/index.js';
+import {
+  COLOUR_PALETTE, PLAIN_PALETTE, formatCount, renderDenialNdjson, renderExplanationJson, renderExplanationText,
+} from '../render/index.js';
+import { ExitCode, UsageError } from './exit-code.js';
+import { ProgressLine } from './progress-line.js';
+import { emptyStats, readDenials } from './read-denials.js';
+import { parseTimeSpec } from './time-spec.js';
+
+interface ExplainOptions {
+  json?: boolean;
+  ndjson?: boolean;
+  exe?: string;
+  comm?: string;
+  since?: string;
+  until?: string;
+  abi?: string;
+  color?: boolean;
+}
+
+export const DEFAULT_AUDIT_LOG = '/var/log/audit/audit.log';
+
+function isReadable(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** With no file named and a terminal on stdin, the host's own logs: auditd's, else the kernel's. */
+function defaultSources(files: string[], log: (line: string) => void): InputSource[] {
+  if (files.length > 0) return files.map(fileSource);
+  if (!process.stdin.isTTY) return [stdinSource()];
+  if (isReadable(DEFAULT_AUDIT_LOG)) {
+    log(`reading ${DEFAULT_AUDIT_LOG} (no file given)`);
+    return [fileSource(DEFAULT_AUDIT_LOG)];
+  }
+  const journal = commandSource('journalctl', ['-k', '-b', '-o', 'json', '--no-pager']);
+  log(`reading ${journal.label} (no file given, ${DEFAULT_AUDIT_LOG} is not readable)`);
+  return [journal];
+}
+
+function timeOption(name: string, text: string | undefined, now: number): number | undefined {
+  if (text === undefined) return undefined;
+  const time = parseTimeSpec(text, now);
+  if (time === null) {
+    throw new UsageError(`--${name} ${text}: not a time (try 2023-03-16, "2023-03-16 14:12", @1678972350, "2h ago", today)`);
+  }
+  return time;
+}
+
+function fileSize(source: InputSource): number | null {
+  if (source.path === null) return null;
+  try {
+    return statSync(source.path).size;
+  } catch {
+    return null;
+  }
+}
+
+export function registerExplainCommand(program: Command): void {
+  program
+    .command('explain', { isDefault: true })
+    .description('explain every distinct seccomp denial in kernel or audit logs')
+    .argument('[files...]', 'log files (plain or gzip); "-" or none for standard input')
+    .option('--json', 'one JSON document: denials and counts')
+    .option('--ndjson', 'one JSON object per decoded event, for log pipelines')
+    .option('--exe <pattern>', 'only this executable (exact, or a pattern with * and ?)')
+    .option('--comm <pattern>', 'only this command name (exact, or a pattern with * and ?)')
+    .option('--since <time>', 'only events at or after this time')
+    .option('--until <time>', 'only events at or before this time')
+    .option('--abi <abi>', 'ABI of records that do not name one (pre-3.14 kernels)', hostAbi(process.arch))
+    .option('--no-color', 'no colour, even on a terminal')
+    .action(async (files: string[], options: ExplainOptions) => {
+      process.exitCode = await runExplain(files, options);
+    });
+}
+
+async function runExplain(files: string[], options: ExplainOptions): Promise<number> {
+  if (options.json && options.ndjson) throw new UsageError('--json and --ndjson exclude each other: pick one');
+  const now = Date.now();
+  const tables = loadBundledSyscallTables();
+  const abi = options.abi ?? hostAbi(process.arch);
+  if (!tables.forAbi(abi)) {
+    throw new UsageError(`--abi ${abi}: no such ABI (one of ${tables.all().map((table) => table.abi).join(', ')})`);
+  }
+  const filter = {
+    exe: options.exe,
+    comm: options.comm,
+    since: timeOption('since', options.since, now),
+    until: timeOption('until', options.until, now),
+  };
+  const warn = (line: string): void => void process.stderr.write(`seccomp-explain: ${line}\n`);
+  const sources = defaultSources(files, warn);
+  const progress = new ProgressLine(process.stderr);
+  const failures: InputError[] = [];
+  const stats = emptyStats();
+  const aggregator = new DenialAggregator();
+  let events = 0;
+  const denials = readDenials(sources, {
+    decode: { tables, assumedAbi: abi },
+    filter,
+    now,
+    onBytes: (source, bytes) => progress.update(source.label, bytes, fileSize(source)),
+    onInputError: (error) => {
+      progress.clear();
+      failures.push(error);
+      warn(error.message);
+    },
+  }, stats);
+  for await (const denial of denials) {
+    events++;
+    if (options.ndjson) {
+      if (!process.stdout.write(renderDenialNdjson(denial))) await new Promise((resolve) => process.stdout.once('drain', resolve));
+    } else {
+      aggregator.add(denial);
+    }
+  }
+  progress.clear();
+
+  if (options.json) process.stdout.write(renderExplanationJson(aggregator.summaries(), stats));
+  else if (!options.ndjson) {
+    const colour = options.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
+    process.stdout.write(renderExplanationText(aggregator.summaries(), stats, colour ? COLOUR_PALETTE : PLAIN_PALETTE));
+  }
+  if (stats.malformed > 0) warn(`${formatCount(stats.malformed)} malformed ${stats.malformed === 1 ? 'record' : 'records'} skipped`);
+  if (failures.length > 0) return ExitCode.InputError;
+  return events > 0 ? ExitCode.Found : ExitCode.NothingFound;
+}

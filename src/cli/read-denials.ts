@@ -1,0 +1,69 @@
+import type { Readable } from 'node:stream';
+import { EventDeduplicator, denialPredicate, type DenialFilter } from '../analysis/index.js';
+import { decodeRecord, type DecodeOptions, type Denial } from '../decode/index.js';
+import { InputError, readCandidateLines, type InputSource } from '../input/index.js';
+import { isMalformed, parseRecordLine } from '../records/index.js';
+import type { ExplainStats } from '../render/index.js';
+
+export interface ReadDenialsOptions {
+  decode: DecodeOptions;
+  filter: DenialFilter;
+  now: number;
+  stdin?: Readable;
+  /** Told the running byte count of the current source, for a progress line. */
+  onBytes?: (source: InputSource, bytes: number) => void;
+  /** Told of a source that cannot be read; reading goes on with the next one. */
+  onInputError: (error: InputError) => void;
+}
+
+export function emptyStats(): ExplainStats {
+  return { lines: 0, records: 0, duplicates: 0, filtered: 0, malformed: 0 };
+}
+
+/**
+ * Wires the stages for one run: bytes → candidate lines → records → denials, once per event,
+ * narrowed by the filter. Counts go into `stats` as they happen.
+ */
+export async function* readDenials(sources: InputSource[], options: ReadDenialsOptions, stats: ExplainStats): AsyncGenerator<Denial> {
+  const deduplicator = new EventDeduplicator();
+  const keep = denialPredicate(options.filter);
+  const context = { now: options.now };
+  for (const source of sources) {
+    const onBytes = options.onBytes;
+    const candidates = readCandidateLines(source, {
+      stdin: options.stdin,
+      onProgress: onBytes ? (bytes) => onBytes(source, bytes) : undefined,
+    });
+    try {
+      for await (const line of candidates.lines) {
+        const reading = parseRecordLine(line, context);
+        if (reading === null) continue;
+        if (isMalformed(reading)) {
+          stats.malformed++;
+          continue;
+        }
+        const decoded = decodeRecord(reading, options.decode);
+        if ('malformed' in decoded) {
+          stats.malformed++;
+          continue;
+        }
+        stats.records++;
+        if (deduplicator.isRepeat(decoded.denial)) {
+          stats.duplicates++;
+          continue;
+        }
+        if (!keep(decoded.denial)) {
+          stats.filtered++;
+          continue;
+        }
+        yield decoded.denial;
+      }
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      options.onInputError(error);
+    } finally {
+      stats.lines += candidates.counts.lines;
+      stats.malformed += candidates.counts.overlongRecords;
+    }
+  }
+}

@@ -1,0 +1,175 @@
+import type { AuditRecord, RecordFormat } from '../records/index.js';
+import { decodeAction, type SeccompAction } from './seccomp-action.js';
+import { signalName } from './signal-name.js';
+import type { AbiRegistry, SyscallTable } from './syscall-table.js';
+
+/** One decoded seccomp event: the type every later stage takes as it is. */
+export interface Denial {
+  /** Milliseconds since the epoch, or null when the record does not tell. */
+  time: number | null;
+  serial: number | null;
+  host: string | null;
+  pid: number | null;
+  comm: string | null;
+  exe: string | null;
+  /** Numeric uid; null when unset (4294967295) or only a name is known. */
+  uid: number | null;
+  /** The user name where the log interpreted it (`ausearch -i`, ENRICHED). */
+  user: string | null;
+  auid: number | null;
+  /** The logged `arch=`: AUDIT_ARCH value, 8 lower-case hex digits. */
+  arch: string | null;
+  /** Our ABI name (`x86_64`, `i386`, `x32`, `aarch64`…), null when no table has the arch. */
+  abi: string | null;
+  /** The syscall number as logged (x32 numbers carry 0x40000000). */
+  nr: number | null;
+  /** The syscall name from our table, null when no table knows the number. */
+  syscall: string | null;
+  action: SeccompAction;
+  /** The logged `code=` text. */
+  code: string | null;
+  signal: string | null;
+  compat: boolean | null;
+  ip: string | null;
+  format: RecordFormat;
+  /** Things the reader should know: assumptions made, names the log disagreed on. */
+  notes: string[];
+  /** The line the record was read from. */
+  text: string;
+}
+
+export interface DecodeOptions {
+  tables: AbiRegistry;
+  /** The ABI assumed for records without `arch=` (pre-1326 kernels). */
+  assumedAbi: string;
+}
+
+export type DecodeResult = { denial: Denial } | { malformed: string };
+
+const UNSET_ID = 4294967295;
+
+function parseDecimal(text: string | undefined): number | null {
+  if (text === undefined || !/^\d{1,10}$/.test(text)) return null;
+  return Number(text);
+}
+
+function parseId(text: string | undefined): number | null {
+  const value = parseDecimal(text);
+  return value === null || value === UNSET_ID ? null : value;
+}
+
+/** A user name from an interpreted form; `unset` and quoted forms normalised. */
+function userName(text: string | undefined): string | null {
+  if (text === undefined) return null;
+  const name = text.replace(/^"|"$/g, '');
+  if (name === '' || name === 'unset' || /^\d+$/.test(name)) return null;
+  return name;
+}
+
+function hexArch(value: number): string {
+  return value.toString(16).padStart(8, '0');
+}
+
+/** `unknown-syscall(1073741984)`, how auparse names a number its table lacks. */
+function unknownSyscallNumber(name: string): number | null {
+  const match = /^unknown-syscall\((-?\d+)\)$/.exec(name);
+  return match ? Number(match[1]) : null;
+}
+
+interface SyscallIdentity {
+  table: SyscallTable | null;
+  arch: string | null;
+  nr: number | null;
+  syscall: string | null;
+}
+
+function identifyRaw(record: AuditRecord, options: DecodeOptions, notes: string[]): SyscallIdentity | string {
+  const nr = /^-?\d{1,10}$/.test(record.fields.syscall ?? '') ? Number(record.fields.syscall) : null;
+  if (nr === null) return `syscall=${record.fields.syscall ?? ''} is not a number`;
+  let table: SyscallTable | null;
+  let arch: string | null = null;
+  if (record.fields.arch === undefined) {
+    table = options.tables.forAbi(options.assumedAbi);
+    notes.push(`the record has no arch=; ${options.assumedAbi} assumed (--abi to change)`);
+    arch = table ? hexArch(table.auditArch) : null;
+  } else {
+    if (!/^[0-9a-fA-F]{1,8}$/.test(record.fields.arch)) return `arch=${record.fields.arch} is not an audit arch`;
+    const value = Number.parseInt(record.fields.arch, 16);
+    arch = hexArch(value);
+    table = options.tables.forRecord(value, nr);
+  }
+  const syscall = table?.nameOf(nr) ?? null;
+  const theirs = record.enriched.SYSCALL;
+  if (syscall !== null && theirs !== undefined && theirs !== syscall && unknownSyscallNumber(theirs) === null) {
+    notes.push(`auditd on the host named it ${theirs}`);
+  }
+  return { table, arch, nr, syscall };
+}
+
+function identifyInterpreted(record: AuditRecord, options: DecodeOptions, notes: string[]): SyscallIdentity | string {
+  const archName = record.fields.arch ?? '';
+  const archTable = options.tables.forAbi(archName);
+  if (!archTable) {
+    notes.push(`ausearch -i named the arch ${archName}, which no table has`);
+  }
+  const said = record.fields.syscall ?? '';
+  const number = unknownSyscallNumber(said) ?? (/^\d+$/.test(said) ? Number(said) : null);
+  if (number !== null) {
+    const table = archTable ? options.tables.forRecord(archTable.auditArch, number) : null;
+    return { table, arch: table ? hexArch(table.auditArch) : null, nr: number, syscall: table?.nameOf(number) ?? null };
+  }
+  if (!archTable) return { table: null, arch: null, nr: null, syscall: null };
+  const nr = archTable.numberOf(said);
+  if (nr === null) notes.push(`ausearch -i named the syscall ${said}, which the ${archTable.abi} table does not have`);
+  return { table: archTable, arch: hexArch(archTable.auditArch), nr, syscall: nr === null ? null : said };
+}
+
+/** Decodes one record's numbers: ABI, syscall name, action, signal, ids. Pure. */
+export function decodeRecord(record: AuditRecord, options: DecodeOptions): DecodeResult {
+  const notes: string[] = [];
+  const identity = record.interpreted
+    ? identifyInterpreted(record, options, notes)
+    : identifyRaw(record, options, notes);
+  if (typeof identity === 'string') return { malformed: identity };
+  const { table, arch, nr, syscall } = identity;
+  if (arch !== null && table === null) notes.push(`no syscall table has arch ${arch}`);
+
+  const code = record.fields.code ?? null;
+  const decodedAction = code === null ? { action: 'unknown' as const, note: 'the record has no code=' } : decodeAction(code);
+  if (decodedAction.note) notes.push(decodedAction.note);
+
+  const abi = table?.abi ?? null;
+  const sigText = record.fields.sig;
+  const sigNumber = parseDecimal(sigText);
+  const signal = sigNumber !== null ? signalName(sigNumber, abi) : sigText && /^SIG[A-Z0-9]+$/.test(sigText) ? sigText : null;
+  if (signal === 'SIGKILL' && (decodedAction.action === 'kill_thread' || decodedAction.action === 'kill_process')) {
+    notes.push('SIGKILL: strict-mode seccomp (mode 1), which allows only read, write, exit and sigreturn');
+  }
+  const compat = record.fields.compat === '1' ? true : record.fields.compat === '0' ? false : null;
+
+  return {
+    denial: {
+      time: record.time,
+      serial: record.serial,
+      host: record.host,
+      pid: parseDecimal(record.fields.pid),
+      comm: record.fields.comm ?? null,
+      exe: record.fields.exe ?? null,
+      uid: parseId(record.fields.uid),
+      user: userName(record.interpreted ? record.fields.uid : record.enriched.UID),
+      auid: parseId(record.fields.auid),
+      arch,
+      abi,
+      nr,
+      syscall,
+      action: decodedAction.action,
+      code,
+      signal,
+      compat,
+      ip: record.fields.ip ?? null,
+      format: record.format,
+      notes,
+      text: record.text,
+    },
+  };
+}

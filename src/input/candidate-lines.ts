@@ -1,0 +1,167 @@
+import { Transform, type TransformCallback } from 'node:stream';
+
+/**
+ * Byte strings that every seccomp record line holds at least one of, in any supported form:
+ * auditd and ausearch (`type=SECCOMP`), journald's audit transport (`audit[PID]: SECCOMP`,
+ * `_AUDIT_TYPE_NAME":"SECCOMP`), the kernel log (`type=1326`, legacy `type=1701`), and
+ * journal JSON whose MESSAGE is an array of bytes (no text marker survives there).
+ */
+const ALL_MARKERS = ['SECCOMP', 'type=1326', 'type=1701', '"MESSAGE":['].map((text) => Buffer.from(text));
+/** In an auditd-only stream every record line says `type=SECCOMP`. */
+const AUDITD_MARKERS = ALL_MARKERS.slice(0, 1);
+/** How an auditd (`audit.log`, `ausearch`) line starts. */
+const AUDITD_LINE_STARTS = ['type=', 'node=', '----', 'time->'].map((text) => Buffer.from(text));
+/** One line start is sampled every this many bytes to tell whether a chunk is auditd-only. */
+const AUDITD_SAMPLE_SPACING = 16 * 1024;
+
+const NEWLINE = 0x0a;
+
+export interface CandidateLineCounts {
+  bytes: number;
+  lines: number;
+  /** Lines longer than the bound that held a record marker: skipped, reported. */
+  overlongRecords: number;
+}
+
+export interface CandidateLineOptions {
+  /** Longest line read, in bytes; longer lines are skipped. */
+  maxLineBytes: number;
+  /** Told the running byte count after every chunk. */
+  onProgress?: (bytes: number) => void;
+}
+
+function containsMarker(data: Buffer, markers: readonly Buffer[]): boolean {
+  return markers.some((marker) => data.indexOf(marker) !== -1);
+}
+
+function startsWithAny(data: Buffer, at: number, prefixes: readonly Buffer[]): boolean {
+  return prefixes.some((prefix) => data.compare(prefix, 0, prefix.length, at, at + prefix.length) === 0);
+}
+
+/**
+ * Whether every sampled line of `data[0, end)` is an auditd line. Used to scan auditd
+ * streams for one marker instead of four; a stream that ever fails the test is scanned
+ * with every marker from then on.
+ */
+function looksAuditdOnly(data: Buffer, end: number): boolean {
+  for (let at = 0; at < end; at += AUDITD_SAMPLE_SPACING) {
+    const lineStart = at === 0 ? 0 : data.lastIndexOf(NEWLINE, at - 1) + 1;
+    if (data[lineStart] === NEWLINE) continue;
+    if (!startsWithAny(data, lineStart, AUDITD_LINE_STARTS)) return false;
+  }
+  const lastLineStart = data.lastIndexOf(NEWLINE, end - 2) + 1;
+  return lastLineStart >= end - 1 || startsWithAny(data, lastLineStart, AUDITD_LINE_STARTS);
+}
+
+/** Counts newlines in `data[0, end)`. */
+function countNewlines(data: Buffer, end: number): number {
+  let count = 0;
+  let at = data.indexOf(NEWLINE);
+  while (at !== -1 && at < end) {
+    count++;
+    at = data.indexOf(NEWLINE, at + 1);
+  }
+  return count;
+}
+
+/**
+ * The byte-level prefilter: takes raw chunks, passes on only the whole lines that hold a
+ * record marker (each ending in a newline), and counts what it saw. Looking for the markers
+ * in the raw bytes before any string is made is what keeps a 1 GiB audit.log fast: most
+ * lines are never framed, decoded or parsed.
+ */
+export class CandidateLineFilter extends Transform {
+  readonly counts: CandidateLineCounts = { bytes: 0, lines: 0, overlongRecords: 0 };
+  private readonly maxLineBytes: number;
+  private readonly onProgress: ((bytes: number) => void) | undefined;
+  private carry: Buffer = Buffer.alloc(0);
+  /** True while the rest of an overlong line is being thrown away. */
+  private discarding = false;
+  private discardingHasMarker = false;
+  private auditdOnly = true;
+
+  constructor(options: CandidateLineOptions) {
+    super({ readableObjectMode: false });
+    this.maxLineBytes = options.maxLineBytes;
+    this.onProgress = options.onProgress;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.counts.bytes += chunk.length;
+    this.onProgress?.(this.counts.bytes);
+    let data = chunk;
+    if (this.discarding) {
+      const newline = data.indexOf(NEWLINE);
+      const dropped = newline === -1 ? data : data.subarray(0, newline);
+      this.discardingHasMarker ||= containsMarker(dropped, ALL_MARKERS);
+      if (newline === -1) return callback();
+      this.endDiscard();
+      data = data.subarray(newline + 1);
+    }
+    if (this.carry.length > 0) data = Buffer.concat([this.carry, data]);
+    const lastNewline = data.lastIndexOf(NEWLINE);
+    if (lastNewline === -1) {
+      this.keepCarry(data);
+      return callback();
+    }
+    this.scan(data, lastNewline + 1);
+    this.keepCarry(data.subarray(lastNewline + 1));
+    callback();
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (this.discarding) this.endDiscard();
+    if (this.carry.length > 0) {
+      const last = Buffer.concat([this.carry, Buffer.from('\n')]);
+      this.carry = Buffer.alloc(0);
+      this.scan(last, last.length);
+    }
+    callback();
+  }
+
+  private endDiscard(): void {
+    this.discarding = false;
+    this.counts.lines++;
+    if (this.discardingHasMarker) this.counts.overlongRecords++;
+    this.discardingHasMarker = false;
+  }
+
+  private keepCarry(rest: Buffer): void {
+    if (rest.length > this.maxLineBytes) {
+      this.discarding = true;
+      this.discardingHasMarker = containsMarker(rest, ALL_MARKERS);
+      this.carry = Buffer.alloc(0);
+      return;
+    }
+    this.carry = rest.length === 0 ? Buffer.alloc(0) : Buffer.from(rest);
+  }
+
+  /** Passes on the candidate lines of `data[0, end)`, which ends on a line boundary. */
+  private scan(data: Buffer, end: number): void {
+    this.counts.lines += countNewlines(data, end);
+    if (this.auditdOnly && !looksAuditdOnly(data, end)) this.auditdOnly = false;
+    const markers = this.auditdOnly ? AUDITD_MARKERS : ALL_MARKERS;
+    const lineStarts = new Set<number>();
+    const lines: [number, number][] = [];
+    for (const marker of markers) {
+      let at = data.indexOf(marker);
+      while (at !== -1 && at < end) {
+        const start = data.lastIndexOf(NEWLINE, at) + 1;
+        const stop = data.indexOf(NEWLINE, at);
+        if (!lineStarts.has(start)) {
+          lineStarts.add(start);
+          lines.push([start, stop + 1]);
+        }
+        at = data.indexOf(marker, stop + 1);
+      }
+    }
+    if (lines.length === 0) return;
+    lines.sort((a, b) => a[0] - b[0]);
+    const kept: Buffer[] = [];
+    for (const [start, stop] of lines) {
+      if (stop - start - 1 > this.maxLineBytes) this.counts.overlongRecords++;
+      else kept.push(data.subarray(start, stop));
+    }
+    if (kept.length > 0) this.push(Buffer.concat(kept));
+  }
+}

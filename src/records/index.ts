@@ -1,0 +1,3 @@
+export { parseRecordLine, type ParseContext } from './parse-line.js';
+export { isMalformed, type AuditRecord, type MalformedRecord, type LineReading, type RecordFormat } from './audit-record.js';
+export { decodeHexString, type RecordFields } from './audit-fields.js';

@@ -1,0 +1,166 @@
+import { parseAuditBody, parseInterpretedBody, type RecordFields } from './audit-fields.js';
+import { parseAuditEventId, parseInterpretedEventId } from './audit-id.js';
+import type { AuditRecord, LineReading, MalformedRecord, RecordFormat } from './audit-record.js';
+import { parseSyslogPrefix, type SyslogPrefix } from './syslog-prefix.js';
+
+export interface ParseContext {
+  /** "Now", in ms since the epoch: gives the year to syslog stamps, which have none. */
+  now: number;
+}
+
+function malformed(reason: string, text: string): MalformedRecord {
+  return { malformed: true, reason, text };
+}
+
+/** The fields a SECCOMP record cannot be read without. */
+function missingField(fields: RecordFields, legacy: boolean): string | null {
+  const required: (keyof RecordFields)[] = legacy ? ['syscall'] : ['arch', 'syscall', 'code'];
+  for (const name of required) if (fields[name] === undefined || fields[name] === '') return name;
+  return null;
+}
+
+const KERNEL_HEADER = /type=(1326|1701) audit\(([^)]*)\): ?/;
+
+/** `… audit: type=1326 audit(T:S): body` (and the legacy 1701 form) with any prefix. */
+function parseKernelLine(line: string, prefix: SyslogPrefix | null): LineReading {
+  const header = KERNEL_HEADER.exec(line);
+  if (!header) return null;
+  const legacy = header[1] === '1701';
+  const body = line.slice(header.index + header[0].length);
+  if (legacy && !/(^| )reason="?seccomp"?( |$)/.test(body)) return null;
+  const id = parseAuditEventId(header[2] as string);
+  if (!id) return malformed(`unreadable event id audit(${header[2] ?? ''})`, line);
+  const { fields, enriched } = parseAuditBody(body);
+  const missing = missingField(fields, legacy);
+  if (missing) return malformed(`no ${missing}= field`, line);
+  return {
+    format: legacy ? 'kernel-abend' : 'kernel',
+    time: id.time,
+    timePrecise: true,
+    serial: id.serial,
+    host: prefix?.host ?? null,
+    fields,
+    enriched,
+    interpreted: false,
+    text: line,
+  };
+}
+
+const AUDITD_HEADER = /(?:^|\s)(?:node=(\S+) )?type=SECCOMP msg=audit\(([^)]*)\)( ?): ?/;
+
+/** auditd `audit.log` lines, ausearch raw output, ENRICHED, `node=` prefixed; `ausearch -i`. */
+function parseAuditdLine(line: string): LineReading {
+  const header = AUDITD_HEADER.exec(line);
+  if (!header) return null;
+  const host = header[1] ?? null;
+  const body = line.slice(header.index + header[0].length);
+  const id = parseAuditEventId(header[2] as string);
+  if (id) {
+    const { fields, enriched } = parseAuditBody(body);
+    const missing = missingField(fields, false);
+    if (missing) return malformed(`no ${missing}= field`, line);
+    const format: RecordFormat = Object.keys(enriched).length > 0 ? 'auditd-enriched' : 'auditd';
+    return { format, time: id.time, timePrecise: true, serial: id.serial, host, fields, enriched, interpreted: false, text: line };
+  }
+  const interpretedId = parseInterpretedEventId(header[2] as string);
+  if (interpretedId.serial === null) return malformed(`unreadable event id audit(${header[2] ?? ''})`, line);
+  const fields = parseInterpretedBody(body);
+  if (!fields) return malformed('ausearch -i record without its syscall fields', line);
+  return {
+    format: 'ausearch-interpreted',
+    time: interpretedId.time,
+    timePrecise: interpretedId.time !== null,
+    serial: interpretedId.serial,
+    host,
+    fields,
+    enriched: {},
+    interpreted: true,
+    text: line,
+  };
+}
+
+const JOURNAL_AUDIT = /audit\[(\d+)\]: SECCOMP (.*)$/;
+
+/** journald's audit transport, text form: `Mar 16 14:12:30 host audit[2999066]: SECCOMP …`. */
+function parseJournalAuditLine(line: string, prefix: SyslogPrefix | null): LineReading {
+  const match = JOURNAL_AUDIT.exec(line);
+  if (!match) return null;
+  const { fields, enriched } = parseAuditBody(match[2] as string);
+  const missing = missingField(fields, false);
+  if (missing) return malformed(`no ${missing}= field`, line);
+  return {
+    format: 'journal-audit',
+    time: prefix?.time ?? null,
+    timePrecise: prefix?.precise ?? false,
+    serial: null,
+    host: prefix?.host ?? null,
+    fields,
+    enriched,
+    interpreted: false,
+    text: line,
+  };
+}
+
+function journalString(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.every((byte) => Number.isInteger(byte) && byte >= 0 && byte <= 255)) {
+    return Buffer.from(value as number[]).toString('latin1');
+  }
+  return null;
+}
+
+/** `journalctl -o json`: one entry per line, MESSAGE a string or an array of bytes. */
+function parseJournalJsonLine(line: string): LineReading {
+  let entry: unknown;
+  try {
+    entry = JSON.parse(line);
+  } catch {
+    return malformed('journal JSON that does not parse', line);
+  }
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return null;
+  const fieldsOf = entry as Record<string, unknown>;
+  const message = journalString(fieldsOf.MESSAGE);
+  if (message === null) return null;
+  const host = journalString(fieldsOf._HOSTNAME);
+  const auditType = journalString(fieldsOf._AUDIT_TYPE);
+  if (auditType !== null && auditType !== '1326') return null;
+
+  const kernel = parseKernelLine(message, null);
+  if (kernel !== null) {
+    if ('malformed' in kernel) return malformed(kernel.reason, line);
+    return { ...kernel, format: 'journal-json', host, text: line };
+  }
+  const body = /^(?:audit(?:\[\d+\])?: )?SECCOMP (.*)$/.exec(message);
+  if (!body || (auditType === null && journalString(fieldsOf._TRANSPORT) !== 'audit')) return null;
+  const { fields, enriched } = parseAuditBody(body[1] as string);
+  const missing = missingField(fields, false);
+  if (missing) return malformed(`no ${missing}= field`, line);
+  const sourceMicros = Number(journalString(fieldsOf._SOURCE_REALTIME_TIMESTAMP) ?? journalString(fieldsOf.__REALTIME_TIMESTAMP));
+  const auditId = Number(journalString(fieldsOf._AUDIT_ID));
+  return {
+    format: 'journal-json',
+    time: Number.isFinite(sourceMicros) && sourceMicros > 0 ? Math.floor(sourceMicros / 1000) : null,
+    timePrecise: Number.isFinite(sourceMicros) && sourceMicros > 0,
+    serial: Number.isSafeInteger(auditId) && auditId > 0 ? auditId : null,
+    host,
+    fields,
+    enriched,
+    interpreted: false,
+    text: line,
+  };
+}
+
+/**
+ * Reads one line of any supported log form. Returns the record, a malformed marker for a line
+ * that announces a seccomp record but is damaged, or null for any other line.
+ */
+export function parseRecordLine(line: string, context: ParseContext): LineReading {
+  const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+  if (text.startsWith('{')) return parseJournalJsonLine(text);
+  if (text.includes('type=SECCOMP msg=audit(')) return parseAuditdLine(text);
+  const prefix = parseSyslogPrefix(text, context.now);
+  if (text.includes('type=1326 audit(') || text.includes('type=1701 audit(')) return parseKernelLine(text, prefix);
+  if (text.includes(': SECCOMP ')) return parseJournalAuditLine(text, prefix);
+  if (/type=1326\b/.test(text)) return malformed('kernel record without its audit(...) id', text);
+  return null;
+}

@@ -1,0 +1,13 @@
+/** What a run read. Part of the `--json` interface (`stats`). */
+export interface ExplainStats {
+  /** Lines read, across all inputs. */
+  lines: number;
+  /** Seccomp records read, including second sightings of one event. */
+  records: number;
+  /** Records that were a second sighting of an event already counted. */
+  duplicates: number;
+  /** Records left out by --exe, --comm, --since, --until. */
+  filtered: number;
+  /** Lines that announced a seccomp record but could not be read as one (damaged or overlong). */
+  malformed: number;
+}

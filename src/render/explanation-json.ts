@@ -1,0 +1,57 @@
+import type { DenialSummary } from '../analysis/index.js';
+import type { Denial } from '../decode/index.js';
+import type { ExplainStats } from './explain-stats.js';
+
+function isoTime(time: number | null): string | null {
+  return time === null ? null : new Date(time).toISOString();
+}
+
+/** `--json`: one document with every distinct denial and the run's counts. */
+export function renderExplanationJson(summaries: DenialSummary[], stats: ExplainStats): string {
+  const denials = summaries.map((summary) => ({
+    abi: summary.abi,
+    arch: summary.arch,
+    nr: summary.nr,
+    syscall: summary.syscall,
+    action: summary.action,
+    count: summary.count,
+    exe: summary.exe,
+    comm: summary.comm,
+    first: isoTime(summary.first),
+    last: isoTime(summary.last),
+    pids: summary.pids,
+    pid_count: summary.pidCount,
+    uids: summary.uids,
+    users: summary.users,
+    hosts: summary.hosts,
+    formats: summary.formats,
+    notes: summary.notes,
+  }));
+  return `${JSON.stringify({ denials, stats }, null, 2)}\n`;
+}
+
+/** `--ndjson`: one decoded event per line, for log pipelines. */
+export function renderDenialNdjson(denial: Denial): string {
+  return `${JSON.stringify({
+    time: isoTime(denial.time),
+    serial: denial.serial,
+    host: denial.host,
+    pid: denial.pid,
+    comm: denial.comm,
+    exe: denial.exe,
+    uid: denial.uid,
+    user: denial.user,
+    auid: denial.auid,
+    arch: denial.arch,
+    abi: denial.abi,
+    nr: denial.nr,
+    syscall: denial.syscall,
+    action: denial.action,
+    code: denial.code,
+    signal: denial.signal,
+    compat: denial.compat,
+    ip: denial.ip,
+    format: denial.format,
+    notes: denial.notes,
+  })}\n`;
+}

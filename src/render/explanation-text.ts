@@ -1,0 +1,55 @@
+import type { DenialSummary } from '../analysis/index.js';
+import type { ExplainStats } from './explain-stats.js';
+import { escapeForTerminal, formatCount, formatTime, type Palette } from './terminal-text.js';
+
+/** `setrlimit (x86_64 #160)`, or what is known when a table lacks the ABI or number. */
+export function describeSyscall(summary: Pick<DenialSummary, 'abi' | 'arch' | 'nr' | 'syscall'>): string {
+  const number = summary.nr === null ? '?' : `#${summary.nr}`;
+  if (summary.abi === null) return `syscall ${number} (arch ${summary.arch ?? 'unknown'}, no table has this arch)`;
+  if (summary.syscall === null) return `unknown syscall (${summary.abi} ${number}, not in our ${summary.abi} table)`;
+  return `${summary.syscall} (${summary.abi} ${number})`;
+}
+
+function describeProgram(summary: DenialSummary): string {
+  const who: string[] = [];
+  if (summary.comm !== null && summary.exe !== null) who.push(`comm ${escapeForTerminal(summary.comm)}`);
+  if (summary.uids.length > 0) who.push(`uid ${summary.uids.join(',')}`);
+  else if (summary.users.length > 0) who.push(`user ${summary.users.map(escapeForTerminal).join(',')}`);
+  const program = summary.exe ?? summary.comm;
+  const name = program === null ? 'unknown program' : escapeForTerminal(program);
+  return who.length > 0 ? `${name} (${who.join(', ')})` : name;
+}
+
+function describePids(summary: DenialSummary): string {
+  if (summary.pids.length === 0) return '';
+  const more = summary.pidCount > summary.pids.length ? ` … (${formatCount(summary.pidCount)} in all)` : '';
+  return `  pids ${summary.pids.join(' ')}${more}`;
+}
+
+/** The human explanation: one block per distinct denial, then a closing count. */
+export function renderExplanationText(summaries: DenialSummary[], stats: ExplainStats, palette: Palette): string {
+  const out: string[] = [];
+  for (const summary of summaries) {
+    out.push(
+      `${palette.syscall(describeSyscall(summary))}  ${palette.action(summary.action)}  ${summary.count}×  ${describeProgram(summary)}`,
+    );
+    const hosts = summary.hosts.length > 0 ? `  host ${summary.hosts.map(escapeForTerminal).join(',')}` : '';
+    out.push(palette.dim(`  first ${formatTime(summary.first)}  last ${formatTime(summary.last)}${describePids(summary)}${hosts}`));
+    for (const note of summary.notes) out.push(palette.warning(`  note: ${escapeForTerminal(note)}`));
+  }
+  out.push(describeStats(summaries.length, stats));
+  return `${out.join('\n')}\n`;
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${formatCount(count)} ${count === 1 ? one : many}`;
+}
+
+/** `2 distinct denials from 5 seccomp records in 1 204 lines`. */
+export function describeStats(distinct: number, stats: ExplainStats): string {
+  if (stats.records === 0) return `no seccomp records in ${plural(stats.lines, 'line', 'lines')}`;
+  const parts = [`${plural(distinct, 'distinct denial', 'distinct denials')} from ${plural(stats.records, 'seccomp record', 'seccomp records')} in ${plural(stats.lines, 'line', 'lines')}`];
+  if (stats.duplicates > 0) parts.push(`${plural(stats.duplicates, 'record', 'records')} seen twice counted once`);
+  if (stats.filtered > 0) parts.push(`${plural(stats.filtered, 'event', 'events')} left out by filters`);
+  return parts.join('; ');
+}
