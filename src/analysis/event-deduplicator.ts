@@ -2,23 +2,23 @@ import type { Denial } from '../decode/index.js';
 
 /** How many recent events are remembered to recognise a repeat; older ones are forgotten. */
 const REMEMBERED_EVENTS = 100_000;
-/** How far apart two sightings of one event without an audit id may be stamped. */
-const PAIRING_WINDOW_MS = 2_000;
 
 /**
  * Drops the second sighting of one audit event. Records with an audit id (time + serial)
  * are the same event when the ids are equal: the kernel line and the auditd line of one
  * event, or a file read twice. journald's text audit transport drops the serial, so such a
- * record is paired one-to-one with an id-carrying record of the same process, call and code
- * stamped within two seconds of it, whichever of the two comes first.
+ * record is paired one-to-one with an id-carrying record of the same host, process, call,
+ * code and instruction pointer, whichever of the two comes first, the nearest in time when
+ * there are several. Time is not required to match: a syslog stamp is in the local time of
+ * whichever host printed it, which need not be ours.
  *
  * Memory is bounded: only the most recent events are remembered, which covers duplicates
  * as they occur (side by side in a journal, or overlapping log rotations read in order).
  */
 export class EventDeduplicator {
   private readonly seenIds = new Map<string, true>();
-  private readonly unpairedWithId = new Map<string, number[]>();
-  private readonly unpairedWithoutId = new Map<string, number[]>();
+  private readonly unpairedWithId = new Map<string, (number | null)[]>();
+  private readonly unpairedWithoutId = new Map<string, (number | null)[]>();
   private unpairedCount = 0;
 
   /** True when this denial is an event already seen; the first sighting returns false. */
@@ -32,7 +32,6 @@ export class EventDeduplicator {
       this.addUnpaired(this.unpairedWithId, fingerprint, denial.time);
       return false;
     }
-    if (denial.time === null) return false;
     if (this.takePartner(this.unpairedWithId, fingerprint, denial.time)) return true;
     this.addUnpaired(this.unpairedWithoutId, fingerprint, denial.time);
     return false;
@@ -50,18 +49,21 @@ export class EventDeduplicator {
     }
   }
 
-  private takePartner(pool: Map<string, number[]>, fingerprint: string, time: number): boolean {
+  private takePartner(pool: Map<string, (number | null)[]>, fingerprint: string, time: number | null): boolean {
     const times = pool.get(fingerprint);
     if (!times) return false;
-    const index = times.findIndex((other) => Math.abs(Math.floor(other / 1000) - Math.floor(time / 1000)) * 1000 <= PAIRING_WINDOW_MS);
-    if (index === -1) return false;
+    let index = 0;
+    times.forEach((other, at) => {
+      const best = times[index];
+      if (time !== null && other !== null && (best == null || Math.abs(other - time) < Math.abs(best - time))) index = at;
+    });
     times.splice(index, 1);
     if (times.length === 0) pool.delete(fingerprint);
     this.unpairedCount--;
     return true;
   }
 
-  private addUnpaired(pool: Map<string, number[]>, fingerprint: string, time: number): void {
+  private addUnpaired(pool: Map<string, (number | null)[]>, fingerprint: string, time: number | null): void {
     const times = pool.get(fingerprint);
     if (times) times.push(time);
     else pool.set(fingerprint, [time]);

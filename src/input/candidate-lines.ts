@@ -1,5 +1,3 @@
-import { Transform, type TransformCallback } from 'node:stream';
-
 /**
  * Byte strings that every seccomp record line holds at least one of, in any supported form:
  * auditd and ausearch (`type=SECCOMP`), journald's audit transport (`audit[PID]: SECCOMP`,
@@ -65,12 +63,13 @@ function countNewlines(data: Buffer, end: number): number {
 }
 
 /**
- * The byte-level prefilter: takes raw chunks, passes on only the whole lines that hold a
- * record marker (each ending in a newline), and counts what it saw. Looking for the markers
- * in the raw bytes before any string is made is what keeps a 1 GiB audit.log fast: most
- * lines are never framed, decoded or parsed.
+ * The byte-level prefilter: takes raw chunks, returns only the whole lines that hold a
+ * record marker (each ending in a newline, copied), and counts what it saw. Looking for the
+ * markers in the raw bytes before any string is made is what keeps a 1 GiB audit.log fast:
+ * most lines are never framed, decoded or parsed. It keeps no reference to a chunk it was
+ * given, so the reader may reuse its buffer.
  */
-export class CandidateLineFilter extends Transform {
+export class CandidateLineScanner {
   readonly counts: CandidateLineCounts = { bytes: 0, lines: 0, overlongRecords: 0 };
   private readonly maxLineBytes: number;
   private readonly onProgress: ((bytes: number) => void) | undefined;
@@ -81,12 +80,12 @@ export class CandidateLineFilter extends Transform {
   private auditdOnly = true;
 
   constructor(options: CandidateLineOptions) {
-    super({ readableObjectMode: false });
     this.maxLineBytes = options.maxLineBytes;
     this.onProgress = options.onProgress;
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+  /** Scans the next chunk; returns its candidate lines, or null when it has none. */
+  scan(chunk: Buffer): Buffer | null {
     this.counts.bytes += chunk.length;
     this.onProgress?.(this.counts.bytes);
     let data = chunk;
@@ -94,29 +93,45 @@ export class CandidateLineFilter extends Transform {
       const newline = data.indexOf(NEWLINE);
       const dropped = newline === -1 ? data : data.subarray(0, newline);
       this.discardingHasMarker ||= containsMarker(dropped, ALL_MARKERS);
-      if (newline === -1) return callback();
+      if (newline === -1) return null;
       this.endDiscard();
       data = data.subarray(newline + 1);
     }
-    if (this.carry.length > 0) data = Buffer.concat([this.carry, data]);
     const lastNewline = data.lastIndexOf(NEWLINE);
     if (lastNewline === -1) {
-      this.keepCarry(data);
-      return callback();
+      this.keepCarry(this.carry.length > 0 ? Buffer.concat([this.carry, data]) : data);
+      return null;
     }
-    this.scan(data, lastNewline + 1);
+    const found: Buffer[] = [];
+    let bodyStart = 0;
+    if (this.carry.length > 0) {
+      // The line the last chunk ended in: completed alone, so the chunk itself is never copied.
+      const firstNewline = data.indexOf(NEWLINE);
+      const completed = Buffer.concat([this.carry, data.subarray(0, firstNewline + 1)]);
+      this.carry = Buffer.alloc(0);
+      if (completed.length - 1 > this.maxLineBytes) {
+        this.counts.lines++;
+        if (containsMarker(completed, ALL_MARKERS)) this.counts.overlongRecords++;
+      } else {
+        const lines = this.linesWithMarkers(completed, completed.length);
+        if (lines) found.push(lines);
+      }
+      bodyStart = firstNewline + 1;
+    }
+    const lines = this.linesWithMarkers(data.subarray(bodyStart, lastNewline + 1), lastNewline + 1 - bodyStart);
+    if (lines) found.push(lines);
     this.keepCarry(data.subarray(lastNewline + 1));
-    callback();
+    if (found.length === 0) return null;
+    return found.length === 1 ? (found[0] as Buffer) : Buffer.concat(found);
   }
 
-  override _flush(callback: TransformCallback): void {
+  /** Ends the input: the last line, if it had no newline, is scanned too. */
+  finish(): Buffer | null {
     if (this.discarding) this.endDiscard();
-    if (this.carry.length > 0) {
-      const last = Buffer.concat([this.carry, Buffer.from('\n')]);
-      this.carry = Buffer.alloc(0);
-      this.scan(last, last.length);
-    }
-    callback();
+    if (this.carry.length === 0) return null;
+    const last = Buffer.concat([this.carry, Buffer.from('\n')]);
+    this.carry = Buffer.alloc(0);
+    return this.linesWithMarkers(last, last.length);
   }
 
   private endDiscard(): void {
@@ -136,8 +151,8 @@ export class CandidateLineFilter extends Transform {
     this.carry = rest.length === 0 ? Buffer.alloc(0) : Buffer.from(rest);
   }
 
-  /** Passes on the candidate lines of `data[0, end)`, which ends on a line boundary. */
-  private scan(data: Buffer, end: number): void {
+  /** The candidate lines of `data[0, end)`, which ends on a line boundary, copied. */
+  private linesWithMarkers(data: Buffer, end: number): Buffer | null {
     this.counts.lines += countNewlines(data, end);
     if (this.auditdOnly && !looksAuditdOnly(data, end)) this.auditdOnly = false;
     const markers = this.auditdOnly ? AUDITD_MARKERS : ALL_MARKERS;
@@ -155,13 +170,13 @@ export class CandidateLineFilter extends Transform {
         at = data.indexOf(marker, stop + 1);
       }
     }
-    if (lines.length === 0) return;
+    if (lines.length === 0) return null;
     lines.sort((a, b) => a[0] - b[0]);
     const kept: Buffer[] = [];
     for (const [start, stop] of lines) {
       if (stop - start - 1 > this.maxLineBytes) this.counts.overlongRecords++;
       else kept.push(data.subarray(start, stop));
     }
-    if (kept.length > 0) this.push(Buffer.concat(kept));
+    return kept.length > 0 ? Buffer.concat(kept) : null;
   }
 }

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import split2 from 'split2';
-import { CandidateLineFilter, type CandidateLineCounts } from './candidate-lines.js';
+import { CandidateLineScanner, type CandidateLineCounts } from './candidate-lines.js';
 import { readInputBytes, type InputSource } from './open-input.js';
 
 export { fileSource, stdinSource, InputError, type InputSource } from './open-input.js';
@@ -17,16 +17,29 @@ export interface CandidateLines {
   counts: CandidateLineCounts;
 }
 
-/** Reads a source and yields only the lines that may hold a seccomp record. */
-export function readCandidateLines(
-  source: InputSource,
-  options: { stdin?: Readable; onProgress?: (bytes: number) => void } = {},
-): CandidateLines {
-  const filter = new CandidateLineFilter({ maxLineBytes: MAX_LINE_BYTES, onProgress: options.onProgress });
-  const stdin = options.stdin;
-  const bytes = Readable.from(readInputBytes(source, stdin), { objectMode: false });
-  bytes.on('error', (error) => filter.destroy(error));
-  const lines = bytes.pipe(filter).pipe(split2());
-  filter.on('error', (error) => lines.destroy(error));
-  return { lines: lines as AsyncIterable<string>, counts: filter.counts };
+export interface ReadOptions {
+  stdin?: Readable;
+  /** Told the running byte count after every chunk read. */
+  onProgress?: (bytes: number) => void;
+}
+
+async function* candidateBytes(source: InputSource, scanner: CandidateLineScanner, options: ReadOptions): AsyncGenerator<Buffer> {
+  for await (const chunk of readInputBytes(source, options.stdin)) {
+    const lines = scanner.scan(chunk);
+    if (lines) yield lines;
+  }
+  const last = scanner.finish();
+  if (last) yield last;
+}
+
+/**
+ * Reads a source and yields only the lines that may hold a seccomp record: the scanner
+ * drops every other line in the raw bytes, and split2 frames what remains into lines.
+ */
+export function readCandidateLines(source: InputSource, options: ReadOptions = {}): CandidateLines {
+  const scanner = new CandidateLineScanner({ maxLineBytes: MAX_LINE_BYTES, onProgress: options.onProgress });
+  const bytes = Readable.from(candidateBytes(source, scanner, options), { objectMode: false });
+  const lines = bytes.pipe(split2());
+  bytes.on('error', (error) => lines.destroy(error));
+  return { lines: lines as AsyncIterable<string>, counts: scanner.counts };
 }

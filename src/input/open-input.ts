@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -76,20 +77,45 @@ async function* sniffAndDecompress(stream: Readable): AsyncGenerator<Buffer> {
 }
 
 /**
+ * A plain file's bytes, read ahead into two buffers used in turn: the next chunk is read
+ * (on libuv's thread pool) while the current one is scanned, and no buffer is allocated per
+ * chunk. Each chunk is valid only until the next one is asked for. A gzip file is handed to
+ * the streaming gunzip instead.
+ */
+async function* fileBytes(path: string): AsyncGenerator<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffers: Buffer[] = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)];
+    let turn = 0;
+    let pending = handle.read(buffers[0] as Buffer, 0, READ_CHUNK_BYTES, null);
+    for (let first = true; ; first = false) {
+      const { bytesRead, buffer } = await pending;
+      if (bytesRead === 0) return;
+      const chunk = buffer.subarray(0, bytesRead);
+      if (first && isGzip(chunk)) {
+        yield* sniffAndDecompress(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }));
+        return;
+      }
+      turn = 1 - turn;
+      pending = handle.read(buffers[turn] as Buffer, 0, READ_CHUNK_BYTES, null);
+      yield chunk;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
  * The bytes of a source, gunzipped when they are gzip-compressed (told by content, not name:
  * `kern.log.2.gz` and a gzip stream on stdin both work). Read errors become InputError.
+ * A chunk may be a view of a reused buffer: consume it before asking for the next.
  */
 export async function* readInputBytes(source: InputSource, stdin: Readable = process.stdin): AsyncGenerator<Buffer> {
-  const stream = source.open
-    ? source.open()
-    : source.path === null
-      ? stdin
-      : createReadStream(source.path, { highWaterMark: READ_CHUNK_BYTES });
   try {
-    yield* sniffAndDecompress(stream);
+    if (source.open) yield* sniffAndDecompress(source.open());
+    else if (source.path === null) yield* sniffAndDecompress(stdin);
+    else yield* fileBytes(source.path);
   } catch (error) {
     throw new InputError(source, describeReadError(error as NodeJS.ErrnoException));
-  } finally {
-    if (stream !== stdin) stream.destroy();
   }
 }

@@ -1,0 +1,67 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { emptyStats, readDenials } from '../../src/cli/read-denials.js';
+import type { Denial } from '../../src/decode/index.js';
+import { loadBundledSyscallTables } from '../../src/decode/index.js';
+import { fileSource, stdinSource, type InputSource } from '../../src/input/index.js';
+import type { ExplainStats } from '../../src/render/index.js';
+
+export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const FIXTURES = join(REPO, 'fixtures');
+export const CLI = join(REPO, 'dist', 'src', 'cli', 'main.js');
+
+/** A fixed "now" for syslog stamps without a year: the day the fixtures were captured. */
+export const FIXTURE_NOW = Date.parse('2026-11-30T00:00:00Z');
+
+export function fixture(...parts: string[]): string {
+  return join(FIXTURES, ...parts);
+}
+
+export function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+/** Runs the explain pipeline in-process over files or a text, returning every event once. */
+export async function decodeAll(input: string[] | string | Buffer, abi = 'x86_64'): Promise<{ denials: Denial[]; stats: ExplainStats }> {
+  const stats = emptyStats();
+  const denials: Denial[] = [];
+  let sources: InputSource[];
+  let stdin: Readable | undefined;
+  if (Array.isArray(input)) sources = input.map(fileSource);
+  else {
+    sources = [stdinSource()];
+    stdin = Readable.from([typeof input === 'string' ? Buffer.from(input) : input]);
+  }
+  const errors: Error[] = [];
+  for await (const denial of readDenials(sources, {
+    decode: { tables: loadBundledSyscallTables(), assumedAbi: abi },
+    filter: {},
+    now: FIXTURE_NOW,
+    stdin,
+    onInputError: (error) => errors.push(error),
+  }, stats)) {
+    denials.push(denial);
+  }
+  if (errors.length > 0) throw errors[0];
+  return { denials, stats };
+}
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built command line, as a user would, with standard input given or empty. */
+export function runCli(args: string[], input: string | Buffer = '', env: Record<string, string> = {}): CliResult {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    input,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
