@@ -7,6 +7,8 @@ import type { AbiRegistry, SyscallTable } from './syscall-table.js';
 export interface Denial {
   /** Milliseconds since the epoch, or null when the record does not tell. */
   time: number | null;
+  /** False when the time is a syslog stamp to the second (journald's text audit transport). */
+  timePrecise: boolean;
   serial: number | null;
   host: string | null;
   pid: number | null;
@@ -150,6 +152,7 @@ export function decodeRecord(record: AuditRecord, options: DecodeOptions): Decod
   return {
     denial: {
       time: record.time,
+      timePrecise: record.timePrecise,
       serial: record.serial,
       host: record.host,
       pid: parseDecimal(record.fields.pid),

@@ -34,6 +34,7 @@ const ACTIONS_BY_INTERPRETED_NAME: ReadonlyMap<string, SeccompAction> = new Map<
   ['trap', 'trap'],
   ['errno', 'errno'],
   ['user-notif', 'user_notif'],
+  ['user-notify', 'user_notif'],
   ['user_notif', 'user_notif'],
   ['trace', 'trace'],
   ['log', 'log'],

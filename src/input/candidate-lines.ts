@@ -7,12 +7,27 @@
 const ALL_MARKERS = ['SECCOMP', 'type=1326', 'type=1701', '"MESSAGE":['].map((text) => Buffer.from(text));
 /** In an auditd-only stream every record line says `type=SECCOMP`. */
 const AUDITD_MARKERS = ALL_MARKERS.slice(0, 1);
-/** How an auditd (`audit.log`, `ausearch`) line starts. */
-const AUDITD_LINE_STARTS = ['type=', 'node=', '----', 'time->'].map((text) => Buffer.from(text));
-/** One line start is sampled every this many bytes to tell whether a chunk is auditd-only. */
-const AUDITD_SAMPLE_SPACING = 16 * 1024;
-
 const NEWLINE = 0x0a;
+const LOWER_T = 0x74;
+const LOWER_N = 0x6e;
+const DASH = 0x2d;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+
+/**
+ * Whether the line at `start` is one auditd or ausearch writes: `type=NAME …`, `node=…`,
+ * `----`, `time->…`. Such a line holds a seccomp record only if it says `type=SECCOMP`. A
+ * kernel-form line starts otherwise (a stamp, `audit:`, `{`), or with `type=1326`: auditd
+ * always writes a type's name, the kernel its number.
+ */
+function isAuditdLine(data: Buffer, start: number): boolean {
+  const first = data[start];
+  if (first === LOWER_T) {
+    const sixth = data[start + 5] as number;
+    return sixth < DIGIT_0 || sixth > DIGIT_9;
+  }
+  return first === LOWER_N || first === DASH;
+}
 
 export interface CandidateLineCounts {
   bytes: number;
@@ -32,36 +47,6 @@ function containsMarker(data: Buffer, markers: readonly Buffer[]): boolean {
   return markers.some((marker) => data.indexOf(marker) !== -1);
 }
 
-function startsWithAny(data: Buffer, at: number, prefixes: readonly Buffer[]): boolean {
-  return prefixes.some((prefix) => data.compare(prefix, 0, prefix.length, at, at + prefix.length) === 0);
-}
-
-/**
- * Whether every sampled line of `data[0, end)` is an auditd line. Used to scan auditd
- * streams for one marker instead of four; a stream that ever fails the test is scanned
- * with every marker from then on.
- */
-function looksAuditdOnly(data: Buffer, end: number): boolean {
-  for (let at = 0; at < end; at += AUDITD_SAMPLE_SPACING) {
-    const lineStart = at === 0 ? 0 : data.lastIndexOf(NEWLINE, at - 1) + 1;
-    if (data[lineStart] === NEWLINE) continue;
-    if (!startsWithAny(data, lineStart, AUDITD_LINE_STARTS)) return false;
-  }
-  const lastLineStart = data.lastIndexOf(NEWLINE, end - 2) + 1;
-  return lastLineStart >= end - 1 || startsWithAny(data, lastLineStart, AUDITD_LINE_STARTS);
-}
-
-/** Counts newlines in `data[0, end)`. */
-function countNewlines(data: Buffer, end: number): number {
-  let count = 0;
-  let at = data.indexOf(NEWLINE);
-  while (at !== -1 && at < end) {
-    count++;
-    at = data.indexOf(NEWLINE, at + 1);
-  }
-  return count;
-}
-
 /**
  * The byte-level prefilter: takes raw chunks, returns only the whole lines that hold a
  * record marker (each ending in a newline, copied), and counts what it saw. Looking for the
@@ -77,7 +62,6 @@ export class CandidateLineScanner {
   /** True while the rest of an overlong line is being thrown away. */
   private discarding = false;
   private discardingHasMarker = false;
-  private auditdOnly = true;
 
   constructor(options: CandidateLineOptions) {
     this.maxLineBytes = options.maxLineBytes;
@@ -151,11 +135,24 @@ export class CandidateLineScanner {
     this.carry = rest.length === 0 ? Buffer.alloc(0) : Buffer.from(rest);
   }
 
-  /** The candidate lines of `data[0, end)`, which ends on a line boundary, copied. */
+  /**
+   * The candidate lines of `data[0, end)`, which ends on a line boundary, copied. One pass
+   * over the line starts counts the lines and tells whether they are all auditd lines; if
+   * so, one marker finds every record, else all of them are looked for.
+   */
   private linesWithMarkers(data: Buffer, end: number): Buffer | null {
-    this.counts.lines += countNewlines(data, end);
-    if (this.auditdOnly && !looksAuditdOnly(data, end)) this.auditdOnly = false;
-    const markers = this.auditdOnly ? AUDITD_MARKERS : ALL_MARKERS;
+    let auditdOnly = true;
+    let lines = 0;
+    for (let start = 0; start < end; lines++) {
+      const newline = data.indexOf(NEWLINE, start);
+      if (auditdOnly && newline > start && !isAuditdLine(data, start)) auditdOnly = false;
+      start = newline + 1;
+    }
+    this.counts.lines += lines;
+    return this.collectMarkedLines(data, end, auditdOnly ? AUDITD_MARKERS : ALL_MARKERS);
+  }
+
+  private collectMarkedLines(data: Buffer, end: number, markers: readonly Buffer[]): Buffer | null {
     const lineStarts = new Set<number>();
     const lines: [number, number][] = [];
     for (const marker of markers) {

@@ -110,7 +110,7 @@ function journalString(value: unknown): string | null {
 }
 
 /** `journalctl -o json`: one entry per line, MESSAGE a string or an array of bytes. */
-function parseJournalJsonLine(line: string): LineReading {
+function parseJournalJsonLine(line: string, context: ParseContext): LineReading {
   let entry: unknown;
   try {
     entry = JSON.parse(line);
@@ -125,13 +125,14 @@ function parseJournalJsonLine(line: string): LineReading {
   const auditType = journalString(fieldsOf._AUDIT_TYPE);
   if (auditType !== null && auditType !== '1326') return null;
 
-  const kernel = parseKernelLine(message, null);
-  if (kernel !== null) {
-    if ('malformed' in kernel) return malformed(kernel.reason, line);
-    return { ...kernel, format: 'journal-json', host, text: line };
+  const body = /^SECCOMP (.*)$/.exec(message);
+  if (!body) {
+    // Another transport carrying a record as text: the kernel's, or a syslog forwarder's.
+    const carried = parseTextLine(message, context);
+    if (carried === null) return null;
+    if ('malformed' in carried) return malformed(carried.reason, line);
+    return { ...carried, format: 'journal-json', host: carried.host ?? host, text: line };
   }
-  const body = /^(?:audit(?:\[\d+\])?: )?SECCOMP (.*)$/.exec(message);
-  if (!body || (auditType === null && journalString(fieldsOf._TRANSPORT) !== 'audit')) return null;
   const { fields, enriched } = parseAuditBody(body[1] as string);
   const missing = missingField(fields, false);
   if (missing) return malformed(`no ${missing}= field`, line);
@@ -156,7 +157,11 @@ function parseJournalJsonLine(line: string): LineReading {
  */
 export function parseRecordLine(line: string, context: ParseContext): LineReading {
   const text = line.endsWith('\r') ? line.slice(0, -1) : line;
-  if (text.startsWith('{')) return parseJournalJsonLine(text);
+  return text.startsWith('{') ? parseJournalJsonLine(text, context) : parseTextLine(text, context);
+}
+
+/** Every form but journal JSON. */
+function parseTextLine(text: string, context: ParseContext): LineReading {
   if (text.includes('type=SECCOMP msg=audit(')) return parseAuditdLine(text);
   const prefix = parseSyslogPrefix(text, context.now);
   if (text.includes('type=1326 audit(') || text.includes('type=1701 audit(')) return parseKernelLine(text, prefix);
