@@ -88,7 +88,7 @@ async function runExplain(files: string[], options: ExplainOptions): Promise<num
   const tables = loadBundledSyscallTables();
   const abi = options.abi ?? hostAbi(process.arch);
   if (!tables.forAbi(abi)) {
-    throw new UsageError(`--abi ${abi}: no such ABI (one of ${tables.all().map((table) => table.abi).join(', ')})`);
+    throw new UsageError(`--abi ${abi}: no such ABI (one of ${tables.abiNames().join(', ')})`);
   }
   const filter = {
     exe: options.exe,

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AbiRegistry, SyscallTable, type SyscallTableData } from './syscall-table.js';
@@ -15,16 +15,21 @@ export function findSyscallTablesDirectory(): string {
   }
 }
 
+interface TablesIndex {
+  abis: { abi: string; auditArch: string; file: string }[];
+}
+
 let bundled: AbiRegistry | null = null;
 
-/** The per-ABI tables shipped in `syscall-tables/linux/`, read once. */
+/** The per-ABI tables shipped in `syscall-tables/linux/`, each read when first needed. */
 export function loadBundledSyscallTables(): AbiRegistry {
   if (bundled) return bundled;
   const directory = join(findSyscallTablesDirectory(), 'linux');
-  const tables = readdirSync(directory)
-    .filter((name) => name.endsWith('.json') && name !== 'index.json')
-    .sort()
-    .map((name) => new SyscallTable(JSON.parse(readFileSync(join(directory, name), 'utf8')) as SyscallTableData));
-  bundled = new AbiRegistry(tables);
+  const index = JSON.parse(readFileSync(join(directory, 'index.json'), 'utf8')) as TablesIndex;
+  bundled = new AbiRegistry(index.abis.map((entry) => ({
+    abi: entry.abi,
+    auditArch: Number.parseInt(entry.auditArch, 16),
+    load: () => new SyscallTable(JSON.parse(readFileSync(join(directory, entry.file), 'utf8')) as SyscallTableData),
+  })));
   return bundled;
 }

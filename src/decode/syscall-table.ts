@@ -69,26 +69,46 @@ const ABI_ALIASES: Record<string, string> = {
   hppa: 'parisc',
 };
 
-/** Every ABI we have a table for, looked up by audit arch, by name, or by the host's arch. */
-export class AbiRegistry {
-  private readonly byAbi = new Map<string, SyscallTable>();
-  private readonly byArch = new Map<number, SyscallTable[]>();
+/** An ABI whose table is read only when a record needs it. */
+export interface SyscallTableEntry {
+  abi: string;
+  /** AUDIT_ARCH value. */
+  auditArch: number;
+  load(): SyscallTable;
+}
 
-  constructor(tables: SyscallTable[]) {
-    for (const table of tables) {
-      this.byAbi.set(table.abi, table);
-      const sameArch = this.byArch.get(table.auditArch) ?? [];
-      sameArch.push(table);
-      // Tables with a number flag (x32) are tried before the plain table of the same arch.
-      sameArch.sort((a, b) => b.numberFlag - a.numberFlag);
-      this.byArch.set(table.auditArch, sameArch);
+/**
+ * Every ABI we have a table for, looked up by audit arch, by name, or by alias. A table is
+ * loaded on first use: a log of one architecture parses one or two of them, not thirty.
+ */
+export class AbiRegistry {
+  private readonly entries = new Map<string, SyscallTableEntry>();
+  private readonly loaded = new Map<string, SyscallTable>();
+
+  constructor(entries: SyscallTableEntry[]) {
+    for (const entry of entries) this.entries.set(entry.abi, entry);
+  }
+
+  static of(tables: SyscallTable[]): AbiRegistry {
+    return new AbiRegistry(tables.map((table) => ({ abi: table.abi, auditArch: table.auditArch, load: () => table })));
+  }
+
+  private table(entry: SyscallTableEntry): SyscallTable {
+    let table = this.loaded.get(entry.abi);
+    if (!table) {
+      table = entry.load();
+      this.loaded.set(entry.abi, table);
     }
+    return table;
   }
 
   /** The table for a logged `arch=` value and syscall number (x32 shares x86_64's arch). */
   forRecord(auditArch: number, nr: number | null): SyscallTable | null {
-    const candidates = this.byArch.get(auditArch);
-    if (!candidates) return null;
+    const candidates = [...this.entries.values()]
+      .filter((entry) => entry.auditArch === auditArch)
+      .map((entry) => this.table(entry))
+      // Tables with a number flag (x32) are tried before the plain table of the same arch.
+      .sort((a, b) => b.numberFlag - a.numberFlag);
     for (const table of candidates) {
       if (table.numberFlag === 0 || (nr !== null && table.ownsNumber(nr))) return table;
     }
@@ -98,10 +118,11 @@ export class AbiRegistry {
   /** The table for an ABI name (ours, or a known alias such as `arm64` or `x86`). */
   forAbi(name: string): SyscallTable | null {
     const key = name.toLowerCase();
-    return this.byAbi.get(key) ?? this.byAbi.get(ABI_ALIASES[key] ?? '') ?? null;
+    const entry = this.entries.get(key) ?? this.entries.get(ABI_ALIASES[key] ?? '');
+    return entry ? this.table(entry) : null;
   }
 
-  all(): SyscallTable[] {
-    return [...this.byAbi.values()];
+  abiNames(): string[] {
+    return [...this.entries.keys()];
   }
 }
