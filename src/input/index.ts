@@ -1,7 +1,9 @@
 import { Readable } from 'node:stream';
 import split2 from 'split2';
+import { open } from 'node:fs/promises';
 import { CandidateLineScanner, type CandidateLineCounts } from './candidate-lines.js';
 import { readInputBytes, type InputSource } from './open-input.js';
+import { PARALLEL_SCAN_MIN_BYTES, parallelScanThreads, scanFileInParallel } from './parallel-file-scan.js';
 
 export { fileSource, stdinSource, InputError, type InputSource } from './open-input.js';
 export { commandSource } from './command-source.js';
@@ -23,7 +25,31 @@ export interface ReadOptions {
   onProgress?: (bytes: number) => void;
 }
 
+/** The size of a plain (not gzip) file worth scanning in parallel, else null. */
+async function parallelScanSize(path: string): Promise<number | null> {
+  if (parallelScanThreads() < 2) return null;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size < PARALLEL_SCAN_MIN_BYTES) return null;
+      const head = Buffer.alloc(2);
+      await handle.read(head, 0, 2, 0);
+      return head[0] === 0x1f && head[1] === 0x8b ? null : size;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return null; // The sequential reader reports why the file cannot be read.
+  }
+}
+
 async function* candidateBytes(source: InputSource, scanner: CandidateLineScanner, options: ReadOptions): AsyncGenerator<Buffer> {
+  const parallelSize = source.path === null || source.open ? null : await parallelScanSize(source.path);
+  if (source.path !== null && parallelSize !== null) {
+    yield* scanFileInParallel(source.path, parallelSize, MAX_LINE_BYTES, scanner.counts, options.onProgress);
+    return;
+  }
   for await (const chunk of readInputBytes(source, options.stdin)) {
     const lines = scanner.scan(chunk);
     if (lines) yield lines;

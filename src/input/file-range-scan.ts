@@ -1,0 +1,62 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { CandidateLineScanner, type CandidateLineCounts } from './candidate-lines.js';
+
+/** A byte range of a file whose lines one scanner owns: the lines that start inside it. */
+export interface FileRange {
+  path: string;
+  start: number;
+  end: number;
+}
+
+const NEWLINE = 0x0a;
+const RANGE_READ_BYTES = 1024 * 1024;
+
+/**
+ * Scans the lines that start in `[start, end)` of a file: skips the tail of the line that
+ * straddles `start` (the previous range owns it) and reads past `end` to finish the last
+ * line. Calls `emit` after every chunk with its candidate lines (or null) and the bytes
+ * scanned so far; returns the counts.
+ * Synchronous: it runs in a worker thread.
+ */
+export function scanFileRange(range: FileRange, maxLineBytes: number, emit: (lines: Buffer | null, bytesRead: number) => void): CandidateLineCounts {
+  const scanner = new CandidateLineScanner({ maxLineBytes });
+  if (range.start >= range.end) return scanner.counts;
+  const file = openSync(range.path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(RANGE_READ_BYTES);
+    // Starting one byte early tells whether `start` is itself a line start.
+    let position = range.start === 0 ? 0 : range.start - 1;
+    let skipping = range.start !== 0;
+    for (;;) {
+      const bytesRead = readSync(file, buffer, 0, buffer.length, position);
+      if (bytesRead === 0) break;
+      let chunk = buffer.subarray(0, bytesRead);
+      const chunkStart = position;
+      position += bytesRead;
+      if (skipping) {
+        const newline = chunk.indexOf(NEWLINE);
+        if (newline === -1) continue;
+        skipping = false;
+        chunk = chunk.subarray(newline + 1);
+        if (chunkStart + newline + 1 >= range.end) break;
+      }
+      const chunkOffset = position - chunk.length;
+      let last = false;
+      if (position >= range.end) {
+        // The range's last line ends at the first newline at or after end - 1.
+        const from = Math.max(0, range.end - 1 - chunkOffset);
+        const newline = chunk.indexOf(NEWLINE, from);
+        if (newline !== -1) {
+          chunk = chunk.subarray(0, newline + 1);
+          last = true;
+        }
+      }
+      emit(scanner.scan(chunk), scanner.counts.bytes);
+      if (last) break;
+    }
+    emit(scanner.finish(), scanner.counts.bytes);
+    return scanner.counts;
+  } finally {
+    closeSync(file);
+  }
+}
