@@ -84,6 +84,8 @@ export interface SyscallTableEntry {
 export class AbiRegistry {
   private readonly entries = new Map<string, SyscallTableEntry>();
   private readonly loaded = new Map<string, SyscallTable>();
+  /** The tables of each audit arch seen, flagged ones (x32) first. */
+  private readonly byArch = new Map<number, SyscallTable[]>();
 
   constructor(entries: SyscallTableEntry[]) {
     for (const entry of entries) this.entries.set(entry.abi, entry);
@@ -104,11 +106,15 @@ export class AbiRegistry {
 
   /** The table for a logged `arch=` value and syscall number (x32 shares x86_64's arch). */
   forRecord(auditArch: number, nr: number | null): SyscallTable | null {
-    const candidates = [...this.entries.values()]
-      .filter((entry) => entry.auditArch === auditArch)
-      .map((entry) => this.table(entry))
-      // Tables with a number flag (x32) are tried before the plain table of the same arch.
-      .sort((a, b) => b.numberFlag - a.numberFlag);
+    let candidates = this.byArch.get(auditArch);
+    if (!candidates) {
+      candidates = [...this.entries.values()]
+        .filter((entry) => entry.auditArch === auditArch)
+        .map((entry) => this.table(entry))
+        // Tables with a number flag (x32) are tried before the plain table of the same arch.
+        .sort((a, b) => b.numberFlag - a.numberFlag);
+      this.byArch.set(auditArch, candidates);
+    }
     for (const table of candidates) {
       if (table.numberFlag === 0 || (nr !== null && table.ownsNumber(nr))) return table;
     }

@@ -11,14 +11,21 @@ export interface FileRange {
 const NEWLINE = 0x0a;
 const RANGE_READ_BYTES = 1024 * 1024;
 
+/** What scanning one chunk of a range found. */
+export interface RangeChunkResult {
+  /** The chunk's candidate lines, copied, or null. */
+  lines: Buffer | null;
+  /** Bytes of the range scanned so far. */
+  bytesRead: number;
+}
+
 /**
  * Scans the lines that start in `[start, end)` of a file: skips the tail of the line that
  * straddles `start` (the previous range owns it) and reads past `end` to finish the last
- * line. Calls `emit` after every chunk with its candidate lines (or null) and the bytes
- * scanned so far; returns the counts.
- * Synchronous: it runs in a worker thread.
+ * line. Yields after every chunk; returns the counts. Synchronous, for a worker thread or
+ * for the reader's own share of the file.
  */
-export function scanFileRange(range: FileRange, maxLineBytes: number, emit: (lines: Buffer | null, bytesRead: number) => void): CandidateLineCounts {
+export function* scanFileRange(range: FileRange, maxLineBytes: number): Generator<RangeChunkResult, CandidateLineCounts> {
   const scanner = new CandidateLineScanner({ maxLineBytes });
   if (range.start >= range.end) return scanner.counts;
   const file = openSync(range.path, 'r');
@@ -51,10 +58,10 @@ export function scanFileRange(range: FileRange, maxLineBytes: number, emit: (lin
           last = true;
         }
       }
-      emit(scanner.scan(chunk), scanner.counts.bytes);
+      yield { lines: scanner.scan(chunk), bytesRead: scanner.counts.bytes };
       if (last) break;
     }
-    emit(scanner.finish(), scanner.counts.bytes);
+    yield { lines: scanner.finish(), bytesRead: scanner.counts.bytes };
     return scanner.counts;
   } finally {
     closeSync(file);

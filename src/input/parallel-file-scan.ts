@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CandidateLineCounts } from './candidate-lines.js';
+import { scanFileRange, type FileRange } from './file-range-scan.js';
 import { BATCH_BYTES, type RangeScanJob, type RangeScanMessage } from './range-scan-protocol.js';
 
 /** Bytes of candidate lines a worker may have posted and not yet had taken. */
@@ -63,10 +64,17 @@ class RangeWorker {
   }
 }
 
+function addCounts(total: CandidateLineCounts, part: CandidateLineCounts): void {
+  total.bytes += part.bytes;
+  total.lines += part.lines;
+  total.overlongRecords += part.overlongRecords;
+}
+
 /**
- * Scans a large plain file with one worker thread per range, each running the same
- * CandidateLineScanner over the lines that start in its range, and yields their candidate
- * lines in file order. Counts are summed into `counts` as each range finishes.
+ * Scans a large plain file in `threads` ranges at once, each with the same
+ * CandidateLineScanner over the lines that start in it, and yields their candidate lines in
+ * file order. This thread scans the first range itself while workers scan the others, so
+ * `threads` threads are busy, not one more. Counts are summed into `counts`.
  */
 export async function* scanFileInParallel(
   path: string,
@@ -76,23 +84,30 @@ export async function* scanFileInParallel(
   onProgress?: (bytes: number) => void,
   threads = parallelScanThreads(),
 ): AsyncGenerator<Buffer> {
-  const workers: RangeWorker[] = [];
+  const ranges: FileRange[] = [];
   for (let index = 0; index < threads; index++) {
-    const start = Math.floor((size * index) / threads);
-    const end = Math.floor((size * (index + 1)) / threads);
-    workers.push(new RangeWorker({ range: { path, start, end }, maxLineBytes }));
+    ranges.push({ path, start: Math.floor((size * index) / threads), end: Math.floor((size * (index + 1)) / threads) });
   }
+  const [own, ...others] = ranges as [FileRange, ...FileRange[]];
+  const workers = others.map((range) => new RangeWorker({ range, maxLineBytes }));
+  const othersRead = (): number => workers.reduce((sum, worker) => sum + worker.bytesRead, 0);
   try {
+    const chunks = scanFileRange(own, maxLineBytes);
+    let step = chunks.next();
+    for (; !step.done; step = chunks.next()) {
+      onProgress?.(step.value.bytesRead + othersRead());
+      if (step.value.lines) yield step.value.lines;
+    }
+    addCounts(counts, step.value);
+    const ownBytes = step.value.bytes;
     for (const worker of workers) {
       for (;;) {
         const message = await worker.next();
         if (message.kind === 'done') {
-          counts.bytes += message.counts.bytes;
-          counts.lines += message.counts.lines;
-          counts.overlongRecords += message.counts.overlongRecords;
+          addCounts(counts, message.counts);
           break;
         }
-        onProgress?.(workers.reduce((sum, each) => sum + each.bytesRead, 0));
+        onProgress?.(ownBytes + othersRead());
         if (message.kind === 'lines') yield Buffer.from(message.lines.buffer, message.lines.byteOffset, message.lines.byteLength);
       }
     }

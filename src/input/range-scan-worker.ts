@@ -35,7 +35,10 @@ function postBatch(bytesRead: number): void {
 }
 
 let lastBytesRead = 0;
-const counts = scanFileRange(job.range, job.maxLineBytes, (lines, bytesRead) => {
+const chunks = scanFileRange(job.range, job.maxLineBytes);
+let step = chunks.next();
+for (; !step.done; step = chunks.next()) {
+  const { lines, bytesRead } = step.value;
   lastBytesRead = bytesRead;
   if (lines) {
     batch.push(lines);
@@ -43,6 +46,7 @@ const counts = scanFileRange(job.range, job.maxLineBytes, (lines, bytesRead) => 
   }
   if (batchBytes >= BATCH_BYTES) postBatch(bytesRead);
   else if (bytesRead - postedAt >= PROGRESS_BYTES) post({ kind: 'progress', bytesRead }, bytesRead);
-});
+}
+const counts = step.value;
 if (batchBytes > 0) postBatch(lastBytesRead);
 post({ kind: 'done', counts }, lastBytesRead);

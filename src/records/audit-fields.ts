@@ -18,6 +18,8 @@ export type RecordFields = Partial<Record<SeccompFieldName, string>>;
 const UNTRUSTED_STRING_FIELDS: ReadonlySet<string> = new Set(['comm', 'exe', 'subj']);
 
 const SEPARATOR_GROUP = '\x1d';
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(SECCOMP_FIELD_ORDER);
+const ENRICHED_KEY = /^[A-Z][A-Z0-9_]*$/;
 
 export interface ParsedAuditBody {
   fields: RecordFields;
@@ -60,7 +62,6 @@ export function parseAuditBody(body: string): ParsedAuditBody {
     raw = body.slice(0, separatorAt);
     enrichedText = body.slice(separatorAt + 1);
   }
-  const known = new Set<string>(SECCOMP_FIELD_ORDER);
   for (const token of raw.split(' ')) {
     const equals = token.indexOf('=');
     if (equals <= 0) continue;
@@ -73,10 +74,10 @@ export function parseAuditBody(body: string): ParsedAuditBody {
         enrichedText = `${glued[2] as string} ${enrichedText}`;
       }
     }
-    if (known.has(key)) {
+    if (KNOWN_FIELDS.has(key)) {
       const name = key as SeccompFieldName;
       if (fields[name] === undefined) fields[name] = unquoteValue(key, value);
-    } else if (/^[A-Z][A-Z0-9_]*$/.test(key)) {
+    } else if (ENRICHED_KEY.test(key)) {
       if (enriched[key] === undefined) enriched[key] = unquoteValue(key, value);
     }
   }
@@ -84,7 +85,7 @@ export function parseAuditBody(body: string): ParsedAuditBody {
     const equals = token.indexOf('=');
     if (equals <= 0) continue;
     const key = token.slice(0, equals);
-    if (!/^[A-Z][A-Z0-9_]*$/.test(key) || enriched[key] !== undefined) continue;
+    if (!ENRICHED_KEY.test(key) || enriched[key] !== undefined) continue;
     enriched[key] = unquoteValue(key, token.slice(equals + 1));
   }
   return { fields, enriched };
@@ -116,7 +117,7 @@ export function parseInterpretedBody(body: string): RecordFields | null {
     const equals = token.indexOf('=');
     if (equals <= 0) continue;
     const key = token.slice(0, equals) as SeccompFieldName;
-    if ((SECCOMP_FIELD_ORDER as readonly string[]).includes(key) && fields[key] === undefined) {
+    if (KNOWN_FIELDS.has(key) && fields[key] === undefined) {
       fields[key] = token.slice(equals + 1);
     }
   }
