@@ -5,6 +5,8 @@ import type { RecordFormat } from '../records/index.js';
 export const LISTED_PIDS = 20;
 /** Distinct pids are counted up to this many per summary, which bounds memory. */
 export const COUNTED_PIDS = 10_000;
+/** Distinct uids, users, hosts, formats and notes are listed up to this many per summary. */
+export const LISTED_VALUES = 100;
 
 /** All events of one program + ABI + syscall + action. Part of the `--json` interface. */
 export interface DenialSummary {
@@ -31,7 +33,7 @@ export interface DenialSummary {
 }
 
 function addDistinct<T>(list: T[], value: T | null): void {
-  if (value !== null && !list.includes(value)) list.push(value);
+  if (value !== null && list.length < LISTED_VALUES && !list.includes(value)) list.push(value);
 }
 
 /**

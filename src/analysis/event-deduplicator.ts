@@ -1,33 +1,65 @@
 import type { Denial } from '../decode/index.js';
 
-/** How many recent events are remembered to recognise a repeat; older ones are forgotten. */
-const REMEMBERED_EVENTS = 100_000;
+/**
+ * How many recent events each memory keeps before its older half is forgotten. Two
+ * generations are kept: a lookup checks both, and when the current one is full it becomes
+ * the previous one. Memory is bounded and every operation takes constant time.
+ */
+const GENERATION_SIZE = 50_000;
+/**
+ * Two sightings of one event without an audit id are paired only when stamped at most this
+ * far apart: a syslog stamp is in the printing host's local time, up to 14 hours from UTC.
+ */
+const PAIRING_WINDOW_MS = 26 * 60 * 60 * 1000;
+
+/** A bounded map that forgets its oldest generation when the newest is full. */
+class RecentMap<V> {
+  private current = new Map<string, V>();
+  private previous = new Map<string, V>();
+
+  get(key: string): V | undefined {
+    return this.current.get(key) ?? this.previous.get(key);
+  }
+
+  set(key: string, value: V): void {
+    if (!this.current.has(key) && this.current.size >= GENERATION_SIZE) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    this.current.set(key, value);
+    if (this.previous.has(key)) this.previous.delete(key);
+  }
+
+  delete(key: string): void {
+    this.current.delete(key);
+    this.previous.delete(key);
+  }
+}
 
 /**
- * Drops the second sighting of one audit event. Records with an audit id (time + serial)
- * are the same event when the ids are equal: the kernel line and the auditd line of one
- * event, or a file read twice. journald's text audit transport drops the serial, so such a
- * record is paired one-to-one with an id-carrying record of the same host, process, call,
- * code and instruction pointer, whichever of the two comes first, the nearest in time when
- * there are several. Time is not required to match: a syslog stamp is in the local time of
- * whichever host printed it, which need not be ours.
+ * Drops the second sighting of one audit event.
  *
- * Memory is bounded: only the most recent events are remembered, which covers duplicates
- * as they occur (side by side in a journal, or overlapping log rotations read in order).
+ * Records with an audit id (time to the millisecond + serial) are the same event when the
+ * ids are equal and their hosts agree (or one of them does not say): the kernel line and the
+ * auditd line of one event, or a file read twice. Serials are per host, so two hosts' equal
+ * ids are two events.
+ *
+ * journald's text audit transport drops the serial, so such a record is paired one-to-one
+ * with an id-carrying record of the same host, process, call, code and instruction pointer,
+ * whichever of the two comes first, the nearest in time when there are several, and never
+ * one stamped more than a day away.
  */
 export class EventDeduplicator {
-  private readonly seenIds = new Map<string, true>();
-  private readonly unpairedWithId = new Map<string, (number | null)[]>();
-  private readonly unpairedWithoutId = new Map<string, (number | null)[]>();
-  private unpairedCount = 0;
+  /** Audit id → the hosts it was seen from ('' for a record that names none). */
+  private readonly seenIds = new RecentMap<string[]>();
+  private readonly unpairedWithId = new RecentMap<(number | null)[]>();
+  private readonly unpairedWithoutId = new RecentMap<(number | null)[]>();
 
   /** True when this denial is an event already seen; the first sighting returns false. */
   isRepeat(denial: Denial): boolean {
     const fingerprint = this.fingerprint(denial);
-    if (denial.serial !== null && denial.time !== null) {
-      const id = `${denial.time}:${denial.serial}`;
-      if (this.seenIds.has(id)) return true;
-      this.remember(id);
+    if (denial.serial !== null && denial.time !== null && denial.timePrecise) {
+      if (this.sawId(denial)) return true;
       if (this.takePartner(this.unpairedWithoutId, fingerprint, denial.time)) return true;
       this.addUnpaired(this.unpairedWithId, fingerprint, denial.time);
       return false;
@@ -37,46 +69,50 @@ export class EventDeduplicator {
     return false;
   }
 
+  /** Records the denial's audit id; true when it was seen before from the same host. */
+  private sawId(denial: Denial): boolean {
+    const id = `${denial.time}:${denial.serial}`;
+    const host = denial.host ?? '';
+    const hosts = this.seenIds.get(id);
+    if (!hosts) {
+      this.seenIds.set(id, [host]);
+      return false;
+    }
+    if (host === '' || hosts.includes(host) || hosts.includes('')) return true;
+    hosts.push(host);
+    return false;
+  }
+
   private fingerprint(denial: Denial): string {
     return [denial.host ?? '', denial.pid, denial.arch, denial.nr, denial.code, denial.ip, denial.comm].join('\u0000');
   }
 
-  private remember(id: string): void {
-    this.seenIds.set(id, true);
-    if (this.seenIds.size > REMEMBERED_EVENTS) {
-      const oldest = this.seenIds.keys().next();
-      if (!oldest.done) this.seenIds.delete(oldest.value);
-    }
-  }
-
-  private takePartner(pool: Map<string, (number | null)[]>, fingerprint: string, time: number | null): boolean {
+  private takePartner(pool: RecentMap<(number | null)[]>, fingerprint: string, time: number | null): boolean {
     const times = pool.get(fingerprint);
     if (!times) return false;
-    let index = 0;
-    times.forEach((other, at) => {
-      const best = times[index];
-      if (time !== null && other !== null && (best == null || Math.abs(other - time) < Math.abs(best - time))) index = at;
+    let best = -1;
+    let bestDistance = Infinity;
+    times.forEach((other, index) => {
+      const distance = time === null || other === null ? 0 : Math.abs(other - time);
+      if (distance <= PAIRING_WINDOW_MS && distance < bestDistance) {
+        best = index;
+        bestDistance = distance;
+      }
     });
-    times.splice(index, 1);
+    if (best === -1) return false;
+    times.splice(best, 1);
     if (times.length === 0) pool.delete(fingerprint);
-    this.unpairedCount--;
     return true;
   }
 
-  private addUnpaired(pool: Map<string, (number | null)[]>, fingerprint: string, time: number | null): void {
+  private addUnpaired(pool: RecentMap<(number | null)[]>, fingerprint: string, time: number | null): void {
     const times = pool.get(fingerprint);
-    if (times) times.push(time);
-    else pool.set(fingerprint, [time]);
-    this.unpairedCount++;
-    if (this.unpairedCount > REMEMBERED_EVENTS) this.forgetOldestUnpaired();
-  }
-
-  private forgetOldestUnpaired(): void {
-    for (const pool of [this.unpairedWithId, this.unpairedWithoutId]) {
-      const oldest = pool.keys().next();
-      if (oldest.done) continue;
-      this.unpairedCount -= pool.get(oldest.value)?.length ?? 0;
-      pool.delete(oldest.value);
+    if (times) {
+      // One process logging the same call over and over: keep the list short.
+      if (times.length >= 64) times.shift();
+      times.push(time);
+    } else {
+      pool.set(fingerprint, [time]);
     }
   }
 }

@@ -1,3 +1,4 @@
 export { EventDeduplicator } from './event-deduplicator.js';
-export { DenialAggregator, LISTED_PIDS, type DenialSummary } from './denial-summary.js';
-export { denialPredicate, globMatcher, type DenialFilter } from './denial-filter.js';
+export { DenialAggregator, type DenialSummary } from './denial-summary.js';
+export { denialPredicate, type DenialFilter } from './denial-filter.js';
+export { emptyStats, type ExplainStats } from './explain-stats.js';

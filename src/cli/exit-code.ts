@@ -6,6 +6,8 @@ export const ExitCode = {
   NothingFound: 1,
   /** The command line was wrong, or an input could not be read: the user must act. */
   InputError: 2,
+  /** A bug: an error the program did not expect. */
+  InternalError: 3,
 } as const;
 
 /** A mistake on the command line, reported as a one-line message and exit code 2. */

@@ -1,14 +1,14 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { DenialAggregator } from '../analysis/index.js';
+import { DenialAggregator, emptyStats } from '../analysis/index.js';
 import { hostAbi, loadBundledSyscallTables } from '../decode/index.js';
-import { commandSource, fileSource, stdinSource, type InputError, type InputSource } from '../input/index.js';
+import { commandSource, fileSource, isGzip, stdinSource, type InputError, type InputSource } from '../input/index.js';
 import {
   COLOUR_PALETTE, PLAIN_PALETTE, formatCount, renderDenialNdjson, renderExplanationJson, renderExplanationText,
 } from '../render/index.js';
 import { ExitCode, UsageError } from './exit-code.js';
 import { ProgressLine } from './progress-line.js';
-import { emptyStats, readDenials } from './read-denials.js';
+import { readDenials } from './read-denials.js';
 import { parseTimeSpec } from './time-spec.js';
 
 interface ExplainOptions {
@@ -18,7 +18,7 @@ interface ExplainOptions {
   comm?: string;
   since?: string;
   until?: string;
-  abi?: string;
+  abi: string;
   color?: boolean;
 }
 
@@ -55,10 +55,20 @@ function timeOption(name: string, text: string | undefined, now: number): number
   return time;
 }
 
-function fileSize(source: InputSource): number | null {
-  if (source.path === null) return null;
+/** The size of a regular uncompressed file, which the bytes read can be measured against. */
+function plainFileSize(path: string | null): number | null {
+  if (path === null) return null;
   try {
-    return statSync(source.path).size;
+    const status = statSync(path);
+    if (!status.isFile()) return null;
+    const file = openSync(path, 'r');
+    try {
+      const head = Buffer.alloc(2);
+      readSync(file, head, 0, 2, 0);
+      return isGzip(head) ? null : status.size;
+    } finally {
+      closeSync(file);
+    }
   } catch {
     return null;
   }
@@ -86,7 +96,7 @@ async function runExplain(files: string[], options: ExplainOptions): Promise<num
   if (options.json && options.ndjson) throw new UsageError('--json and --ndjson exclude each other: pick one');
   const now = Date.now();
   const tables = loadBundledSyscallTables();
-  const abi = options.abi ?? hostAbi(process.arch);
+  const abi = options.abi;
   if (!tables.forAbi(abi)) {
     throw new UsageError(`--abi ${abi}: no such ABI (one of ${tables.abiNames().join(', ')})`);
   }
@@ -98,7 +108,7 @@ async function runExplain(files: string[], options: ExplainOptions): Promise<num
   };
   const warn = (line: string): void => void process.stderr.write(`seccomp-explain: ${line}\n`);
   const sources = defaultSources(files, warn);
-  const progress = new ProgressLine(process.stderr);
+  const progress = new ProgressLine(process.stderr, (label) => plainFileSize(sources.find((source) => source.label === label)?.path ?? null));
   const failures: InputError[] = [];
   const stats = emptyStats();
   const aggregator = new DenialAggregator();
@@ -107,7 +117,7 @@ async function runExplain(files: string[], options: ExplainOptions): Promise<num
     decode: { tables, assumedAbi: abi },
     filter,
     now,
-    onBytes: (source, bytes) => progress.update(source.label, bytes, fileSize(source)),
+    onBytes: (source, bytes) => progress.update(source.label, bytes),
     onInputError: (error) => {
       progress.clear();
       failures.push(error);

@@ -1,15 +1,8 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { findSyscallTablesDirectory } from '../decode/index.js';
+import { packageVersion } from '../package-root.js';
 import { registerExplainCommand } from './explain-command.js';
 import { ExitCode, UsageError } from './exit-code.js';
-
-function packageVersion(): string {
-  const packageJson = join(dirname(findSyscallTablesDirectory()), 'package.json');
-  return (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
-}
 
 async function main(argv: string[]): Promise<void> {
   const program = new Command('seccomp-explain')
@@ -30,7 +23,9 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = ExitCode.InputError;
       return;
     }
-    throw error;
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`seccomp-explain: internal error, please report it with the input that caused it:\n${detail}\n`);
+    process.exitCode = ExitCode.InternalError;
   }
 }
 

@@ -1,9 +1,8 @@
 import type { Readable } from 'node:stream';
-import { EventDeduplicator, denialPredicate, type DenialFilter } from '../analysis/index.js';
+import { EventDeduplicator, denialPredicate, type DenialFilter, type ExplainStats } from '../analysis/index.js';
 import { decodeRecord, type DecodeOptions, type Denial } from '../decode/index.js';
 import { InputError, readCandidateLines, type InputSource } from '../input/index.js';
 import { isMalformed, parseRecordLine } from '../records/index.js';
-import type { ExplainStats } from '../render/index.js';
 
 export interface ReadDenialsOptions {
   decode: DecodeOptions;
@@ -14,10 +13,6 @@ export interface ReadDenialsOptions {
   onBytes?: (source: InputSource, bytes: number) => void;
   /** Told of a source that cannot be read; reading goes on with the next one. */
   onInputError: (error: InputError) => void;
-}
-
-export function emptyStats(): ExplainStats {
-  return { lines: 0, records: 0, duplicates: 0, filtered: 0, malformed: 0 };
 }
 
 /**

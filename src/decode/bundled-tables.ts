@@ -1,19 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../package-root.js';
 import { AbiRegistry, SyscallTable, type SyscallTableData } from './syscall-table.js';
-
-/** Finds the package's `syscall-tables/` folder from wherever this module was built to. */
-export function findSyscallTablesDirectory(): string {
-  let directory = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(directory, 'syscall-tables');
-    if (existsSync(join(candidate, 'linux', 'index.json'))) return candidate;
-    const parent = dirname(directory);
-    if (parent === directory) throw new Error('cannot find the syscall-tables/ folder of seccomp-explain');
-    directory = parent;
-  }
-}
 
 interface TablesIndex {
   abis: { abi: string; auditArch: string; file: string }[];
@@ -24,7 +12,7 @@ let bundled: AbiRegistry | null = null;
 /** The per-ABI tables shipped in `syscall-tables/linux/`, each read when first needed. */
 export function loadBundledSyscallTables(): AbiRegistry {
   if (bundled) return bundled;
-  const directory = join(findSyscallTablesDirectory(), 'linux');
+  const directory = join(packageRoot(), 'syscall-tables', 'linux');
   const index = JSON.parse(readFileSync(join(directory, 'index.json'), 'utf8')) as TablesIndex;
   bundled = new AbiRegistry(index.abis.map((entry) => ({
     abi: entry.abi,

@@ -108,9 +108,16 @@ function identifyRaw(record: AuditRecord, options: DecodeOptions, notes: string[
   return { table, arch, nr, syscall };
 }
 
+/** The table for an `ausearch -i` arch: a name, or `unknown-elf-type(c00000f3)` for a value auparse lacks. */
+function interpretedArchTable(archName: string, nr: number | null, options: DecodeOptions): SyscallTable | null {
+  const unnamed = /^unknown-elf-type\(([0-9a-fA-F]{1,8})\)$/.exec(archName);
+  if (unnamed) return options.tables.forRecord(Number.parseInt(unnamed[1] as string, 16), nr);
+  return options.tables.forAbi(archName);
+}
+
 function identifyInterpreted(record: AuditRecord, options: DecodeOptions, notes: string[]): SyscallIdentity | string {
   const archName = record.fields.arch ?? '';
-  const archTable = options.tables.forAbi(archName);
+  const archTable = interpretedArchTable(archName, null, options);
   if (!archTable) {
     notes.push(`ausearch -i named the arch ${archName}, which no table has`);
   }

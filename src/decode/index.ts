@@ -1,6 +1,6 @@
 export { decodeRecord, type Denial, type DecodeOptions, type DecodeResult } from './denial.js';
-export { decodeAction, actionDeniesCall, type SeccompAction } from './seccomp-action.js';
+export { decodeAction, type SeccompAction } from './seccomp-action.js';
 export { signalName } from './signal-name.js';
 export { AbiRegistry, SyscallTable, type SyscallTableData, type SyscallTableEntry } from './syscall-table.js';
-export { loadBundledSyscallTables, findSyscallTablesDirectory } from './bundled-tables.js';
+export { loadBundledSyscallTables } from './bundled-tables.js';
 export { hostAbi } from './host-abi.js';

@@ -49,6 +49,9 @@ export interface DecodedAction {
 
 /** Reads `code=0x80000000` (the kernel masks the data bits, but an unmasked value is read too). */
 export function decodeAction(code: string): DecodedAction {
+  // auparse prints a value its table lacks as `unknown-seccomp-code(0x7fc00000)`.
+  const unnamed = /^unknown-seccomp-code\((0x[0-9a-fA-F]{1,8})\)$/.exec(code);
+  if (unnamed) return decodeAction(unnamed[1] as string);
   if (/^0x[0-9a-fA-F]{1,8}$/.test(code)) {
     const action = ACTIONS_BY_CODE.get((Number.parseInt(code, 16) & ACTION_MASK) >>> 0);
     return action ? { action, note: null } : { action: 'unknown', note: `code=${code} is no seccomp action` };
@@ -59,9 +62,4 @@ export function decodeAction(code: string): DecodedAction {
     return { action: 'unknown', note: 'ausearch -i prints code=kill for both kill_process and kill_thread' };
   }
   return { action: 'unknown', note: `code=${code} is no seccomp action` };
-}
-
-/** Whether the action stopped the call from happening (as opposed to log/allow). */
-export function actionDeniesCall(action: SeccompAction): boolean {
-  return action !== 'log' && action !== 'allow';
 }

@@ -55,6 +55,10 @@ export class SyscallTable {
 /** Other spellings of ABI names: ausearch's and the kernel's machine names. */
 const ABI_ALIASES: Record<string, string> = {
   x86: 'i386',
+  armv5tel: 'arm',
+  armv6l: 'arm',
+  armv7l: 'arm',
+  armv8l: 'arm',
   i686: 'i386',
   'x86-64': 'x86_64',
   amd64: 'x86_64',
@@ -89,10 +93,6 @@ export class AbiRegistry {
 
   constructor(entries: SyscallTableEntry[]) {
     for (const entry of entries) this.entries.set(entry.abi, entry);
-  }
-
-  static of(tables: SyscallTable[]): AbiRegistry {
-    return new AbiRegistry(tables.map((table) => ({ abi: table.abi, auditArch: table.auditArch, load: () => table })));
   }
 
   private table(entry: SyscallTableEntry): SyscallTable {

@@ -7,7 +7,7 @@
 const ALL_MARKERS = ['SECCOMP', 'type=1326', 'type=1701', '"MESSAGE":['].map((text) => Buffer.from(text));
 /** In an auditd-only stream every record line says `type=SECCOMP`. */
 const AUDITD_MARKERS = ALL_MARKERS.slice(0, 1);
-const NEWLINE = 0x0a;
+export const NEWLINE = 0x0a;
 const LOWER_T = 0x74;
 const LOWER_N = 0x6e;
 const DASH = 0x2d;

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { CandidateLineScanner, type CandidateLineCounts } from './candidate-lines.js';
+import { CandidateLineScanner, NEWLINE, type CandidateLineCounts } from './candidate-lines.js';
 
 /** A byte range of a file whose lines one scanner owns: the lines that start inside it. */
 export interface FileRange {
@@ -8,7 +8,6 @@ export interface FileRange {
   end: number;
 }
 
-const NEWLINE = 0x0a;
 const RANGE_READ_BYTES = 1024 * 1024;
 
 /** What scanning one chunk of a range found. */

@@ -1,11 +1,11 @@
+import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import split2 from 'split2';
-import { open } from 'node:fs/promises';
 import { CandidateLineScanner, type CandidateLineCounts } from './candidate-lines.js';
-import { readInputBytes, type InputSource } from './open-input.js';
+import { InputError, isGzip, readInputBytes, type InputSource } from './open-input.js';
 import { PARALLEL_SCAN_MIN_BYTES, parallelScanThreads, scanFileInParallel } from './parallel-file-scan.js';
 
-export { fileSource, stdinSource, InputError, type InputSource } from './open-input.js';
+export { fileSource, stdinSource, isGzip, InputError, type InputSource } from './open-input.js';
 export { commandSource } from './command-source.js';
 export type { CandidateLineCounts } from './candidate-lines.js';
 
@@ -25,17 +25,20 @@ export interface ReadOptions {
   onProgress?: (bytes: number) => void;
 }
 
-/** The size of a plain (not gzip) file worth scanning in parallel, else null. */
+/**
+ * The size of a regular, uncompressed file worth scanning in parallel, else null. Only a
+ * regular file is opened here: opening a FIFO would take bytes the real reader needs.
+ */
 async function parallelScanSize(path: string): Promise<number | null> {
   if (parallelScanThreads() < 2) return null;
   try {
+    const status = await stat(path);
+    if (!status.isFile() || status.size < PARALLEL_SCAN_MIN_BYTES) return null;
     const handle = await open(path, 'r');
     try {
-      const { size } = await handle.stat();
-      if (size < PARALLEL_SCAN_MIN_BYTES) return null;
       const head = Buffer.alloc(2);
       await handle.read(head, 0, 2, 0);
-      return head[0] === 0x1f && head[1] === 0x8b ? null : size;
+      return isGzip(head) ? null : status.size;
     } finally {
       await handle.close();
     }
@@ -47,7 +50,11 @@ async function parallelScanSize(path: string): Promise<number | null> {
 async function* candidateBytes(source: InputSource, scanner: CandidateLineScanner, options: ReadOptions): AsyncGenerator<Buffer> {
   const parallelSize = source.path === null || source.open ? null : await parallelScanSize(source.path);
   if (source.path !== null && parallelSize !== null) {
-    yield* scanFileInParallel(source.path, parallelSize, MAX_LINE_BYTES, scanner.counts, options.onProgress);
+    try {
+      yield* scanFileInParallel(source.path, parallelSize, MAX_LINE_BYTES, scanner.counts, options.onProgress);
+    } catch (error) {
+      throw error instanceof InputError ? error : new InputError(source, (error as Error).message);
+    }
     return;
   }
   for await (const chunk of readInputBytes(source, options.stdin)) {

@@ -41,7 +41,8 @@ function describeReadError(error: NodeJS.ErrnoException): string {
   }
 }
 
-function isGzip(head: Buffer): boolean {
+/** Whether bytes start with the gzip magic number. */
+export function isGzip(head: Buffer): boolean {
   return head[0] === 0x1f && head[1] === 0x8b;
 }
 
@@ -76,28 +77,42 @@ async function* sniffAndDecompress(stream: Readable): AsyncGenerator<Buffer> {
   await feeding;
 }
 
+async function* streamFrom(head: Buffer, rest: Readable): AsyncGenerator<Buffer> {
+  yield head;
+  yield* rest as AsyncIterable<Buffer>;
+}
+
 /**
- * A plain file's bytes, read ahead into two buffers used in turn: the next chunk is read
- * (on libuv's thread pool) while the current one is scanned, and no buffer is allocated per
- * chunk. Each chunk is valid only until the next one is asked for. A gzip file is handed to
- * the streaming gunzip instead.
+ * A file's bytes. A regular file is read ahead into two buffers used in turn: the next chunk
+ * is read (on libuv's thread pool) while the current one is scanned, and no buffer is
+ * allocated per chunk; each chunk is valid only until the next one is asked for. Anything
+ * else that has a name (a FIFO, `/dev/stdin`, `<(…)`) is read once, as a stream, from the one
+ * handle: it cannot be opened twice. Gzip is told by the first bytes and decompressed.
  */
 async function* fileBytes(path: string): AsyncGenerator<Buffer> {
   const handle = await open(path, 'r');
   try {
+    const stream = (start?: number): Readable =>
+      handle.createReadStream({ autoClose: false, highWaterMark: READ_CHUNK_BYTES, ...(start === undefined ? {} : { start }) });
+    if (!(await handle.stat()).isFile()) {
+      yield* sniffAndDecompress(stream());
+      return;
+    }
     const buffers: Buffer[] = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)];
     let turn = 0;
-    let pending = handle.read(buffers[0] as Buffer, 0, READ_CHUNK_BYTES, null);
+    let position = 0;
+    let pending = handle.read(buffers[0] as Buffer, 0, READ_CHUNK_BYTES, position);
     for (let first = true; ; first = false) {
       const { bytesRead, buffer } = await pending;
       if (bytesRead === 0) return;
       const chunk = buffer.subarray(0, bytesRead);
+      position += bytesRead;
       if (first && isGzip(chunk)) {
-        yield* sniffAndDecompress(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }));
+        yield* sniffAndDecompress(Readable.from(streamFrom(Buffer.from(chunk), stream(position)), { objectMode: false }));
         return;
       }
       turn = 1 - turn;
-      pending = handle.read(buffers[turn] as Buffer, 0, READ_CHUNK_BYTES, null);
+      pending = handle.read(buffers[turn] as Buffer, 0, READ_CHUNK_BYTES, position);
       yield chunk;
     }
   } finally {

@@ -95,7 +95,8 @@ export function parseAuditBody(body: string): ParsedAuditBody {
  * Reads an `ausearch -i` body, where values are interpreted and printed bare even when they
  * hold spaces (`comm=my app exe=/tmp/sc/my app`). Splits on the known field names in the
  * kernel's order instead of on spaces. The fields after `exe` never hold spaces, so they are
- * found from the right; the ones before `comm` never do either, so they are found from the left.
+ * found from the right; `comm` and `exe` are what lies between their names; the ids before
+ * them are read as words (a `subj` label with a space, `x (enforce)`, keeps its first word).
  */
 export function parseInterpretedBody(body: string): RecordFields | null {
   const fields: RecordFields = {};

@@ -4,6 +4,14 @@ export interface AuditEventId {
   serial: number;
 }
 
+/** The largest time a JavaScript Date can hold, in ms either side of the epoch. */
+const LATEST_TIME_MS = 8.64e15;
+
+/** A time in ms if it is one a Date can hold, else null: logs can say anything. */
+export function validTime(ms: number): number | null {
+  return Number.isFinite(ms) && Math.abs(ms) <= LATEST_TIME_MS ? ms : null;
+}
+
 const EVENT_ID = /^(\d{1,12})\.(\d{3}):(\d{1,20})$/;
 
 export function parseAuditEventId(text: string): AuditEventId | null {
@@ -15,15 +23,37 @@ export function parseAuditEventId(text: string): AuditEventId | null {
   return { time, serial };
 }
 
+/** A local date and time from its parts, or null when the parts name no real date. */
+function localTime(year: number, month: number, day: number, hour: number, minute: number, second: number, millis: number): number | null {
+  const date = new Date(year, month - 1, day, hour, minute, second, millis);
+  const real = date.getFullYear() === year && date.getMonth() === month - 1 && date.getDate() === day;
+  return real && hour < 24 && minute < 60 && second < 61 ? validTime(date.getTime()) : null;
+}
+
 /**
- * Reads the local date `ausearch -i` prints, `11/23/26 12:27:46.178:2` (the C locale's `%x %T`),
- * as local time on this machine, which is where ausearch ran in the usual case.
+ * Reads the id `ausearch -i` prints: a local date in the locale's `%x` form, the time, the
+ * serial (`11/23/26 12:27:46.178:2`). `%x` is `MM/DD/YY` in the C and US locales, `DD/MM/YY`
+ * in many others (told apart when the first number is over 12; the C form is assumed when
+ * both could be months) and `YYYY-MM-DD` in ISO ones. The date is read as local time on this
+ * machine, where ausearch ran in the usual case. A date that cannot be read leaves the time
+ * unknown; the serial still identifies the event.
  */
 export function parseInterpretedEventId(text: string): { time: number | null; serial: number | null } {
-  const match = /^(\d{2})\/(\d{2})\/(\d{2}|\d{4}) (\d{2}):(\d{2}):(\d{2})\.(\d{3}):(\d+)$/.exec(text);
+  const match = /^(\S+) (\d{2}):(\d{2}):(\d{2})\.(\d{3}):(\d{1,20})$/.exec(text);
   if (!match) return { time: null, serial: null };
-  const [, month, day, year, hour, minute, second, millis, serial] = match.map(Number) as number[];
-  const fullYear = (year as number) < 100 ? 2000 + (year as number) : (year as number);
-  const time = new Date(fullYear, (month as number) - 1, day, hour, minute, second, millis).getTime();
-  return { time: Number.isNaN(time) ? null : time, serial: serial ?? null };
+  const [, date, hour, minute, second, millis, serialText] = match as unknown as string[];
+  const serial = Number(serialText);
+  const clock = [Number(hour), Number(minute), Number(second), Number(millis)] as const;
+  const slashed = /^(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4})$/.exec(date as string);
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date as string);
+  let time: number | null = null;
+  if (slashed) {
+    const [first, second_, yearText] = [Number(slashed[1]), Number(slashed[2]), Number(slashed[3])];
+    const year = yearText < 100 ? 2000 + yearText : yearText;
+    const [month, day] = first > 12 ? [second_, first] : [first, second_];
+    time = localTime(year, month, day, ...clock);
+  } else if (iso) {
+    time = localTime(Number(iso[1]), Number(iso[2]), Number(iso[3]), ...clock);
+  }
+  return { time, serial: Number.isSafeInteger(serial) ? serial : null };
 }

@@ -1,5 +1,5 @@
-import { parseAuditBody, parseInterpretedBody, type RecordFields } from './audit-fields.js';
-import { parseAuditEventId, parseInterpretedEventId } from './audit-id.js';
+import { parseAuditBody, parseInterpretedBody, type ParsedAuditBody, type RecordFields } from './audit-fields.js';
+import { parseAuditEventId, parseInterpretedEventId, validTime } from './audit-id.js';
 import type { AuditRecord, LineReading, MalformedRecord, RecordFormat } from './audit-record.js';
 import { parseSyslogPrefix, type SyslogPrefix } from './syslog-prefix.js';
 
@@ -12,11 +12,17 @@ function malformed(reason: string, text: string): MalformedRecord {
   return { malformed: true, reason, text };
 }
 
-/** The fields a SECCOMP record cannot be read without. */
-function missingField(fields: RecordFields, legacy: boolean): string | null {
+/**
+ * Reads a raw record body and checks it has the fields a SECCOMP record cannot be read
+ * without; a legacy (type=1701) record has no arch= or code= to require.
+ */
+function readBody(body: string, line: string, legacy = false): ParsedAuditBody | MalformedRecord {
+  const parsed = parseAuditBody(body);
   const required: (keyof RecordFields)[] = legacy ? ['syscall'] : ['arch', 'syscall', 'code'];
-  for (const name of required) if (fields[name] === undefined || fields[name] === '') return name;
-  return null;
+  for (const name of required) {
+    if (parsed.fields[name] === undefined || parsed.fields[name] === '') return malformed(`no ${name}= field`, line);
+  }
+  return parsed;
 }
 
 const KERNEL_HEADER = /type=(1326|1701) audit\(([^)]*)\): ?/;
@@ -30,9 +36,9 @@ function parseKernelLine(line: string, prefix: SyslogPrefix | null): LineReading
   if (legacy && !/(^| )reason="?seccomp"?( |$)/.test(body)) return null;
   const id = parseAuditEventId(header[2] as string);
   if (!id) return malformed(`unreadable event id audit(${header[2] ?? ''})`, line);
-  const { fields, enriched } = parseAuditBody(body);
-  const missing = missingField(fields, legacy);
-  if (missing) return malformed(`no ${missing}= field`, line);
+  const parsed = readBody(body, line, legacy);
+  if ('malformed' in parsed) return parsed;
+  const { fields, enriched } = parsed;
   return {
     format: legacy ? 'kernel-abend' : 'kernel',
     time: id.time,
@@ -56,9 +62,9 @@ function parseAuditdLine(line: string): LineReading {
   const body = line.slice(header.index + header[0].length);
   const id = parseAuditEventId(header[2] as string);
   if (id) {
-    const { fields, enriched } = parseAuditBody(body);
-    const missing = missingField(fields, false);
-    if (missing) return malformed(`no ${missing}= field`, line);
+    const parsed = readBody(body, line);
+    if ('malformed' in parsed) return parsed;
+    const { fields, enriched } = parsed;
     const format: RecordFormat = Object.keys(enriched).length > 0 ? 'auditd-enriched' : 'auditd';
     return { format, time: id.time, timePrecise: true, serial: id.serial, host, fields, enriched, interpreted: false, text: line };
   }
@@ -79,15 +85,19 @@ function parseAuditdLine(line: string): LineReading {
   };
 }
 
-const JOURNAL_AUDIT = /audit\[(\d+)\]: SECCOMP (.*)$/;
+/** `SECCOMP auid=…` after `audit[PID]: `, alone (`journalctl -o cat`), or after an RFC 5424 header. */
+const JOURNAL_AUDIT = /(?:^|[: ])SECCOMP (auid=.*)$/;
 
-/** journald's audit transport, text form: `Mar 16 14:12:30 host audit[2999066]: SECCOMP …`. */
+/**
+ * journald's audit transport in text form: `Mar 16 14:12:30 host audit[2999066]: SECCOMP …`,
+ * and the same body however a syslog daemon or `journalctl -o cat` frames it.
+ */
 function parseJournalAuditLine(line: string, prefix: SyslogPrefix | null): LineReading {
   const match = JOURNAL_AUDIT.exec(line);
   if (!match) return null;
-  const { fields, enriched } = parseAuditBody(match[2] as string);
-  const missing = missingField(fields, false);
-  if (missing) return malformed(`no ${missing}= field`, line);
+  const parsed = readBody(match[1] as string, line);
+  if ('malformed' in parsed) return parsed;
+  const { fields, enriched } = parsed;
   return {
     format: 'journal-audit',
     time: prefix?.time ?? null,
@@ -133,15 +143,18 @@ function parseJournalJsonLine(line: string, context: ParseContext): LineReading 
     if ('malformed' in carried) return malformed(carried.reason, line);
     return { ...carried, format: 'journal-json', host: carried.host ?? host, text: line };
   }
-  const { fields, enriched } = parseAuditBody(body[1] as string);
-  const missing = missingField(fields, false);
-  if (missing) return malformed(`no ${missing}= field`, line);
-  const sourceMicros = Number(journalString(fieldsOf._SOURCE_REALTIME_TIMESTAMP) ?? journalString(fieldsOf.__REALTIME_TIMESTAMP));
+  const parsed = readBody(body[1] as string, line);
+  if ('malformed' in parsed) return parsed;
+  const { fields, enriched } = parsed;
+  // The audit event's own time; when an export left it out, the time journald received it,
+  // which is near but not the event id's time.
+  const eventTime = validTime(Math.floor(Number(journalString(fieldsOf._SOURCE_REALTIME_TIMESTAMP) ?? NaN) / 1000));
+  const receivedTime = validTime(Math.floor(Number(journalString(fieldsOf.__REALTIME_TIMESTAMP) ?? NaN) / 1000));
   const auditId = Number(journalString(fieldsOf._AUDIT_ID));
   return {
     format: 'journal-json',
-    time: Number.isFinite(sourceMicros) && sourceMicros > 0 ? Math.floor(sourceMicros / 1000) : null,
-    timePrecise: Number.isFinite(sourceMicros) && sourceMicros > 0,
+    time: eventTime ?? receivedTime,
+    timePrecise: eventTime !== null,
     serial: Number.isSafeInteger(auditId) && auditId > 0 ? auditId : null,
     host,
     fields,
@@ -156,7 +169,8 @@ function parseJournalJsonLine(line: string, context: ParseContext): LineReading 
  * that announces a seccomp record but is damaged, or null for any other line.
  */
 export function parseRecordLine(line: string, context: ParseContext): LineReading {
-  const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+  // A trailing CR (CRLF files); a leading RS (`journalctl -o json-seq`).
+  const text = line.replace(/^\x1e/, '').replace(/\r$/, '');
   return text.startsWith('{') ? parseJournalJsonLine(text, context) : parseTextLine(text, context);
 }
 
@@ -165,7 +179,7 @@ function parseTextLine(text: string, context: ParseContext): LineReading {
   if (text.includes('type=SECCOMP msg=audit(')) return parseAuditdLine(text);
   const prefix = parseSyslogPrefix(text, context.now);
   if (text.includes('type=1326 audit(') || text.includes('type=1701 audit(')) return parseKernelLine(text, prefix);
-  if (text.includes(': SECCOMP ')) return parseJournalAuditLine(text, prefix);
+  if (text.includes('SECCOMP auid=')) return parseJournalAuditLine(text, prefix);
   if (/type=1326\b/.test(text)) return malformed('kernel record without its audit(...) id', text);
   return null;
 }

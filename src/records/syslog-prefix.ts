@@ -12,6 +12,12 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 const BSD_STAMP = /^([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(\.\d+)? (\S+) /;
 /** `2023-03-16T14:12:30[.123456]+0000 host ident: …` (journalctl short-iso, RFC 3339 syslog). */
 const ISO_STAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)? (\S+) /;
+/** `<14>1 2023-03-16T14:12:30.266+01:00 web1 audit 2999066 - - …` (RFC 5424 syslog). */
+const RFC5424_STAMP = /^<\d{1,3}>1 (\S+) (\S+) /;
+/** `Thu 2023-03-16 14:12:30 UTC web1 …` (journalctl short-full; the zone is UTC or local). */
+const FULL_STAMP = /^[A-Z][a-z]{2} (\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(\.\d+)? (\S+) (\S+) /;
+/** `1678972350.266000 web1 …` (journalctl short-unix). */
+const UNIX_STAMP = /^(\d{9,11})\.(\d{1,6}) (\S+) /;
 /** `[Mon Nov 23 12:27:46 2026] …` (dmesg -T, local time). */
 const DMESG_HUMAN_STAMP = /^\[[A-Z][a-z]{2} ([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d) (\d{4})\] /;
 
@@ -41,6 +47,25 @@ export function parseSyslogPrefix(line: string, now: number): SyslogPrefix | nul
     if (/^[+-]\d{4}$/.test(zone)) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
     const time = Date.parse(`${iso[1] as string}${iso[2] ?? ''}${zone}`);
     return { time: Number.isNaN(time) ? null : time, precise: iso[2] !== undefined, host: iso[4] as string };
+  }
+  const rfc5424 = RFC5424_STAMP.exec(line);
+  if (rfc5424) {
+    const time = Date.parse(rfc5424[1] as string);
+    return { time: Number.isNaN(time) ? null : time, precise: (rfc5424[1] as string).includes('.'), host: rfc5424[2] === '-' ? null : (rfc5424[2] as string) };
+  }
+  const full = FULL_STAMP.exec(line);
+  if (full) {
+    const [year, month, day, hour, minute, second] = full.slice(1, 7).map(Number) as number[];
+    const millis = fractionMillis(full[7]);
+    const utc = /^(UTC|GMT|Z)$/.test(full[8] as string);
+    const time = utc
+      ? Date.UTC(year as number, (month as number) - 1, day, hour, minute, second, millis)
+      : new Date(year as number, (month as number) - 1, day, hour, minute, second, millis).getTime();
+    return { time, precise: full[7] !== undefined, host: full[9] as string };
+  }
+  const unix = UNIX_STAMP.exec(line);
+  if (unix) {
+    return { time: Number(unix[1]) * 1000 + Math.floor(Number(`0.${unix[2] as string}`) * 1000), precise: true, host: unix[3] as string };
   }
   const human = DMESG_HUMAN_STAMP.exec(line);
   if (human) {

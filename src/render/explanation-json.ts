@@ -1,6 +1,13 @@
-import type { DenialSummary } from '../analysis/index.js';
+import type { DenialSummary, ExplainStats } from '../analysis/index.js';
 import type { Denial } from '../decode/index.js';
-import type { ExplainStats } from './explain-stats.js';
+
+/**
+ * JSON.stringify, with the characters it leaves raw but a terminal or a JavaScript parser
+ * would act on escaped: DEL, the C1 controls (U+009B is a CSI on many terminals), U+2028/9.
+ */
+function safeJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(/[\u007f-\u009f\u2028\u2029]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 function isoTime(time: number | null): string | null {
   return time === null ? null : new Date(time).toISOString();
@@ -27,12 +34,12 @@ export function renderExplanationJson(summaries: DenialSummary[], stats: Explain
     formats: summary.formats,
     notes: summary.notes,
   }));
-  return `${JSON.stringify({ denials, stats }, null, 2)}\n`;
+  return `${safeJson({ denials, stats }, 2)}\n`;
 }
 
 /** `--ndjson`: one decoded event per line, for log pipelines. */
 export function renderDenialNdjson(denial: Denial): string {
-  return `${JSON.stringify({
+  return `${safeJson({
     time: isoTime(denial.time),
     serial: denial.serial,
     host: denial.host,

@@ -1,5 +1,4 @@
-import type { DenialSummary } from '../analysis/index.js';
-import type { ExplainStats } from './explain-stats.js';
+import type { DenialSummary, ExplainStats } from '../analysis/index.js';
 import { escapeForTerminal, formatCount, formatTime, type Palette } from './terminal-text.js';
 
 /** `setrlimit (x86_64 #160)`, or what is known when a table lacks the ABI or number. */

@@ -1,4 +1,3 @@
 export { renderExplanationText, describeSyscall, describeStats } from './explanation-text.js';
 export { renderExplanationJson, renderDenialNdjson } from './explanation-json.js';
 export { escapeForTerminal, formatCount, formatTime, COLOUR_PALETTE, PLAIN_PALETTE, type Palette } from './terminal-text.js';
-export type { ExplainStats } from './explain-stats.js';

@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { emptyStats, readDenials } from '../../src/cli/read-denials.js';
+import { emptyStats, type ExplainStats } from '../../src/analysis/index.js';
+import { readDenials } from '../../src/cli/read-denials.js';
 import type { Denial } from '../../src/decode/index.js';
 import { loadBundledSyscallTables } from '../../src/decode/index.js';
 import { fileSource, stdinSource, type InputSource } from '../../src/input/index.js';
-import type { ExplainStats } from '../../src/render/index.js';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FIXTURES = join(REPO, 'fixtures');

@@ -11,3 +11,7 @@ export interface ExplainStats {
   /** Lines that announced a seccomp record but could not be read as one (damaged or overlong). */
   malformed: number;
 }
+
+export function emptyStats(): ExplainStats {
+  return { lines: 0, records: 0, duplicates: 0, filtered: 0, malformed: 0 };
+}
