@@ -84,7 +84,7 @@ export class EventDeduplicator {
   }
 
   private fingerprint(denial: Denial): string {
-    return [denial.host ?? '', denial.pid, denial.arch, denial.nr, denial.code, denial.ip, denial.comm].join('\u0000');
+    return `${denial.host ?? ''}\u0000${denial.pid}\u0000${denial.arch}\u0000${denial.nr}\u0000${denial.code}\u0000${denial.ip}\u0000${denial.comm}`;
   }
 
   private takePartner(pool: RecentMap<(number | null)[]>, fingerprint: string, time: number | null): boolean {

@@ -19,5 +19,5 @@ export type RangeScanMessage =
   | { kind: 'progress'; bytesRead: number }
   | { kind: 'done'; counts: { bytes: number; lines: number; overlongRecords: number } };
 
-/** Candidate lines are posted in batches of about this size. */
-export const BATCH_BYTES = 1024 * 1024;
+/** Candidate lines are posted in batches of about this size: small, so the reader can parse them while the worker goes on. */
+export const BATCH_BYTES = 64 * 1024;

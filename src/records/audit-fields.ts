@@ -47,46 +47,51 @@ function unquoteValue(key: string, value: string): string {
 /** Splits `code=0x80000000AUID="unset"`, a pasted ENRICHED record that lost its 0x1d byte. */
 const GLUED_ENRICHED = /^(0x[0-9a-f]+)([A-Z][A-Z0-9_]*=.*)$/;
 
+/** `key=` and ` key=` for every field, made once: this runs for every record. */
+const FIELD_NEEDLES = SECCOMP_FIELD_ORDER.map((key) => [key, `${key}=`, ` ${key}=`] as const);
+
+/** Where a field's `key=` starts in a body of space-separated pairs, or -1. */
+function fieldStart(raw: string, first: string, later: string): number {
+  if (raw.startsWith(first)) return 0;
+  const at = raw.indexOf(later);
+  return at === -1 ? -1 : at + 1;
+}
+
 /**
- * Reads a raw (not `ausearch -i`) record body: space separated `key=value` pairs, values
- * either `"quoted"` (never holding a quote or space: the kernel hex-encodes those) or bare.
- * The first occurrence of a key wins; a record that repeats a key is not trusted beyond it.
+ * Reads a raw (not `ausearch -i`) record body: space-separated `key=value` pairs, values
+ * either `"quoted"` or bare, never holding a space (the kernel hex-encodes such values). Each
+ * known field is looked up by name, so the first occurrence of a key wins: a record that
+ * repeats a key is not trusted beyond it. Whatever follows `code=` is ENRICHED text: after
+ * the 0x1d separator, or glued on when a paste lost it.
  */
 export function parseAuditBody(body: string): ParsedAuditBody {
   const fields: RecordFields = {};
-  const enriched: Record<string, string> = {};
-  let raw = body;
-  let enrichedText = '';
   const separatorAt = body.indexOf(SEPARATOR_GROUP);
-  if (separatorAt !== -1) {
-    raw = body.slice(0, separatorAt);
-    enrichedText = body.slice(separatorAt + 1);
-  }
-  for (const token of raw.split(' ')) {
-    const equals = token.indexOf('=');
-    if (equals <= 0) continue;
-    const key = token.slice(0, equals);
-    let value = token.slice(equals + 1);
+  const raw = separatorAt === -1 ? body : body.slice(0, separatorAt);
+  let enrichedText = separatorAt === -1 ? '' : body.slice(separatorAt + 1);
+  for (const [key, first, later] of FIELD_NEEDLES) {
+    const start = fieldStart(raw, first, later);
+    if (start === -1) continue;
+    const valueStart = start + key.length + 1;
+    const spaceAt = raw.indexOf(' ', valueStart);
+    const valueEnd = spaceAt === -1 ? raw.length : spaceAt;
+    let value = raw.slice(valueStart, valueEnd);
     if (key === 'code') {
       const glued = GLUED_ENRICHED.exec(value);
-      if (glued) {
-        value = glued[1] as string;
-        enrichedText = `${glued[2] as string} ${enrichedText}`;
-      }
+      if (glued) value = glued[1] as string;
+      enrichedText = `${glued ? (glued[2] as string) : ''}${raw.slice(valueEnd)} ${enrichedText}`;
     }
-    if (KNOWN_FIELDS.has(key)) {
-      const name = key as SeccompFieldName;
-      if (fields[name] === undefined) fields[name] = unquoteValue(key, value);
-    } else if (ENRICHED_KEY.test(key)) {
-      if (enriched[key] === undefined) enriched[key] = unquoteValue(key, value);
-    }
+    fields[key] = unquoteValue(key, value);
   }
-  for (const token of enrichedText.split(' ')) {
-    const equals = token.indexOf('=');
-    if (equals <= 0) continue;
-    const key = token.slice(0, equals);
-    if (!ENRICHED_KEY.test(key) || enriched[key] !== undefined) continue;
-    enriched[key] = unquoteValue(key, token.slice(equals + 1));
+  const enriched: Record<string, string> = {};
+  if (enrichedText.trim() !== '') {
+    for (const token of enrichedText.split(' ')) {
+      const equals = token.indexOf('=');
+      if (equals <= 0) continue;
+      const key = token.slice(0, equals);
+      if (!ENRICHED_KEY.test(key) || Object.hasOwn(enriched, key)) continue;
+      enriched[key] = unquoteValue(key, token.slice(equals + 1));
+    }
   }
   return { fields, enriched };
 }

@@ -16,10 +16,12 @@ function malformed(reason: string, text: string): MalformedRecord {
  * Reads a raw record body and checks it has the fields a SECCOMP record cannot be read
  * without; a legacy (type=1701) record has no arch= or code= to require.
  */
+const REQUIRED_FIELDS: readonly (keyof RecordFields)[] = ['arch', 'syscall', 'code'];
+const REQUIRED_LEGACY_FIELDS: readonly (keyof RecordFields)[] = ['syscall'];
+
 function readBody(body: string, line: string, legacy = false): ParsedAuditBody | MalformedRecord {
   const parsed = parseAuditBody(body);
-  const required: (keyof RecordFields)[] = legacy ? ['syscall'] : ['arch', 'syscall', 'code'];
-  for (const name of required) {
+  for (const name of legacy ? REQUIRED_LEGACY_FIELDS : REQUIRED_FIELDS) {
     if (parsed.fields[name] === undefined || parsed.fields[name] === '') return malformed(`no ${name}= field`, line);
   }
   return parsed;
