@@ -14,6 +14,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { SyscallTableData } from '../src/decode/syscall-table.js';
 
 // ---------------------------------------------------------------------------
 // ABI definitions: which header directory, which compiler predefines, which
@@ -361,15 +362,8 @@ class Preprocessor {
 
 // ---------------------------------------------------------------------------
 
-export interface SyscallTable {
-  abi: string;
-  auditArch: string;
-  auditArchMacro: string;
-  numberFlag: number;
-  kernel: string;
-  source: string;
-  syscalls: Array<[number, string]>;
-}
+/** The file format the runtime loader reads. */
+export type SyscallTable = SyscallTableData;
 
 function auditArchValues(includeRoot: string): Map<string, bigint> {
   const pp = new Preprocessor([includeRoot], includeRoot);

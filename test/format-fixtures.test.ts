@@ -1,22 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Denial } from '../src/decode/index.js';
+import type { ExpectedEvent } from './support/expected-event.js';
 import { decodeAll, fixture, readJson } from './support/run.js';
 
-interface ExpectedEvent {
-  abi: string;
-  arch: string;
-  nr: number;
-  syscall: string;
-  action: string;
-  comm: string;
-  exe: string;
-  uid: number;
-  pid: number;
-  time: string;
-  serial: number;
-  host?: string;
-}
 
 interface ExpectedStats {
   records: number;

@@ -1,23 +1,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { ExpectedEvent } from './support/expected-event.js';
 import { decodeAll, fixture, readJson } from './support/run.js';
 
-/** What the capture program did, written down when the record was captured. */
-interface ExpectedRecord {
-  abi: string;
-  arch: string;
-  nr: number;
-  syscall: string;
-  action: string;
-  sig: number;
-  comm: string;
-  exe: string;
-  uid: number;
-  pid: number;
-  time: string;
-  serial: number;
-  compat: number;
-}
 
 const cases = readdirSync(fixture('kernel')).filter((name) => statSync(fixture('kernel', name)).isDirectory());
 
@@ -31,7 +16,7 @@ describe('records captured from this machine\'s kernel decode to what the captur
 
   for (const name of cases) {
     it(name, async () => {
-      const expected = readJson<ExpectedRecord[]>(fixture('kernel', name, 'expected.json'));
+      const expected = readJson<ExpectedEvent[]>(fixture('kernel', name, 'expected.json'));
       const { denials, stats } = await decodeAll([fixture('kernel', name, 'dmesg.log')]);
       expect(stats.malformed).toBe(0);
       expect(denials.map((denial) => ({

@@ -9,16 +9,9 @@ import { execFileSync } from 'node:child_process';
 import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SyscallTableData } from '../src/decode/syscall-table.js';
 
-interface Table {
-  abi: string;
-  auditArch: string;
-  auditArchMacro: string;
-  numberFlag: number;
-  kernel: string;
-  source: string;
-  syscalls: Array<[number, string]>;
-}
+type Table = SyscallTableData;
 
 interface Index {
   kernel: string;
