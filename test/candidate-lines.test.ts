@@ -31,6 +31,13 @@ describe('CandidateLineScanner', () => {
     }
   });
 
+  it('finds auditd records by their line start, and by marker when a node= prefix is about', () => {
+    const auditd = Buffer.from([OTHER, SECCOMP, '----', 'time->Mon Nov 23 12:27:46 2026', '', `${OTHER} comm="SECCOMP"`].join('\n'));
+    expect(scanInPieces(auditd, 1 << 22).text).toBe(`${SECCOMP}\n`);
+    const remote = Buffer.from([`node=web1 ${SECCOMP}`, OTHER, SECCOMP].join('\n'));
+    expect(scanInPieces(remote, 1 << 22).text).toBe(`node=web1 ${SECCOMP}\n${SECCOMP}\n`);
+  });
+
   it('finds a kernel line that follows auditd lines in one stream', () => {
     const mixed = Buffer.from(`${Array.from({ length: 3000 }, () => OTHER).join('\n')}\n${KERNEL}\n${OTHER}\n`);
     expect(scanInPieces(mixed, 1 << 22).text).toBe(`${KERNEL}\n`);

@@ -10,6 +10,16 @@ const AUDITD_MARKERS = ALL_MARKERS.slice(0, 1);
 export const NEWLINE = 0x0a;
 const LOWER_T = 0x74;
 const LOWER_N = 0x6e;
+/** How every auditd line that holds a seccomp record starts, unless it has a `node=` prefix. */
+const TYPE_SECCOMP = Buffer.from('type=SECCOMP ');
+
+/** Whether the line at `start` starts `type=SECCOMP `: compared here, byte by byte, as a call out costs more. */
+function startsTypeSeccomp(data: Buffer, start: number): boolean {
+  for (let index = 5; index < TYPE_SECCOMP.length; index++) {
+    if (data[start + index] !== TYPE_SECCOMP[index]) return false;
+  }
+  return true;
+}
 const DASH = 0x2d;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
@@ -137,18 +147,29 @@ export class CandidateLineScanner {
 
   /**
    * The candidate lines of `data[0, end)`, which ends on a line boundary, copied. One pass
-   * over the line starts counts the lines and tells whether they are all auditd lines; if
-   * so, one marker finds every record, else all of them are looked for.
+   * over the line starts counts the lines, tells whether they are all auditd lines, and
+   * notes the ones that start `type=SECCOMP`. When every line is an auditd line without a
+   * `node=` prefix, those are all the records there are and no marker search is needed;
+   * otherwise the markers are looked for (`SECCOMP` alone when the lines are auditd's).
    */
   private linesWithMarkers(data: Buffer, end: number): Buffer | null {
     let auditdOnly = true;
+    let prefixed = false;
     let lines = 0;
+    const records: [number, number][] = [];
     for (let start = 0; start < end; lines++) {
       const newline = data.indexOf(NEWLINE, start);
-      if (auditdOnly && newline > start && !isAuditdLine(data, start)) auditdOnly = false;
+      if (auditdOnly && newline > start) {
+        if (!isAuditdLine(data, start)) auditdOnly = false;
+        else if (data[start] === LOWER_N) prefixed = true;
+        else if (startsTypeSeccomp(data, start)) {
+          records.push([start, newline + 1]);
+        }
+      }
       start = newline + 1;
     }
     this.counts.lines += lines;
+    if (auditdOnly && !prefixed) return this.copyLines(data, records);
     return this.collectMarkedLines(data, end, auditdOnly ? AUDITD_MARKERS : ALL_MARKERS);
   }
 
@@ -167,8 +188,13 @@ export class CandidateLineScanner {
         at = data.indexOf(marker, stop + 1);
       }
     }
-    if (lines.length === 0) return null;
     lines.sort((a, b) => a[0] - b[0]);
+    return this.copyLines(data, lines);
+  }
+
+  /** Copies out the given lines, in order, skipping (and counting) those over the bound. */
+  private copyLines(data: Buffer, lines: [number, number][]): Buffer | null {
+    if (lines.length === 0) return null;
     const kept: Buffer[] = [];
     for (const [start, stop] of lines) {
       if (stop - start - 1 > this.maxLineBytes) this.counts.overlongRecords++;
