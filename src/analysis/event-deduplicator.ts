@@ -1,11 +1,16 @@
 import type { Denial } from '../decode/index.js';
 
 /**
- * How many recent events each memory keeps before its older half is forgotten. Two
+ * How many recent audit ids are remembered before the older half is forgotten. Two
  * generations are kept: a lookup checks both, and when the current one is full it becomes
  * the previous one. Memory is bounded and every operation takes constant time.
  */
-const GENERATION_SIZE = 50_000;
+const ID_GENERATION_SIZE = 50_000;
+/**
+ * How many recent unpaired sightings are kept per kind. A journal writes the kernel's line
+ * and journald's audit copy of an event next to each other, so a short memory pairs them.
+ */
+const UNPAIRED_GENERATION_SIZE = 4_096;
 /**
  * Two sightings of one event without an audit id are paired only when stamped at most this
  * far apart: a syslog stamp is in the printing host's local time, up to 14 hours from UTC.
@@ -17,12 +22,14 @@ class RecentMap<V> {
   private current = new Map<string, V>();
   private previous = new Map<string, V>();
 
+  constructor(private readonly generationSize: number) {}
+
   get(key: string): V | undefined {
     return this.current.get(key) ?? this.previous.get(key);
   }
 
   set(key: string, value: V): void {
-    if (!this.current.has(key) && this.current.size >= GENERATION_SIZE) {
+    if (!this.current.has(key) && this.current.size >= this.generationSize) {
       this.previous = this.current;
       this.current = new Map();
     }
@@ -50,10 +57,10 @@ class RecentMap<V> {
  * one stamped more than a day away.
  */
 export class EventDeduplicator {
-  /** Audit id → the hosts it was seen from ('' for a record that names none). */
-  private readonly seenIds = new RecentMap<string[]>();
-  private readonly unpairedWithId = new RecentMap<(number | null)[]>();
-  private readonly unpairedWithoutId = new RecentMap<(number | null)[]>();
+  /** Audit id → the hosts it was seen from, NUL-separated ('' for a record that names none). */
+  private readonly seenIds = new RecentMap<string>(ID_GENERATION_SIZE);
+  private readonly unpairedWithId = new RecentMap<(number | null)[]>(UNPAIRED_GENERATION_SIZE);
+  private readonly unpairedWithoutId = new RecentMap<(number | null)[]>(UNPAIRED_GENERATION_SIZE);
 
   /** True when this denial is an event already seen; the first sighting returns false. */
   isRepeat(denial: Denial): boolean {
@@ -74,12 +81,13 @@ export class EventDeduplicator {
     const id = `${denial.time}:${denial.serial}`;
     const host = denial.host ?? '';
     const hosts = this.seenIds.get(id);
-    if (!hosts) {
-      this.seenIds.set(id, [host]);
+    if (hosts === undefined) {
+      this.seenIds.set(id, host);
       return false;
     }
-    if (host === '' || hosts.includes(host) || hosts.includes('')) return true;
-    hosts.push(host);
+    const seenFrom = hosts.split('\u0000');
+    if (host === '' || seenFrom.includes(host) || seenFrom.includes('')) return true;
+    this.seenIds.set(id, `${hosts}\u0000${host}`);
     return false;
   }
 

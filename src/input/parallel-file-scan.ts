@@ -4,6 +4,12 @@ import type { CandidateLineCounts } from './candidate-lines.js';
 import { scanFileRange, type FileRange } from './file-range-scan.js';
 import { type RangeScanJob, type RangeScanMessage } from './range-scan-protocol.js';
 
+/**
+ * A worker keeps almost nothing alive (its scanner's state and one batch), so a small heap
+ * makes it collect often instead of letting garbage grow the process.
+ */
+const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 48 };
+
 /** Bytes of candidate lines a worker may have posted and not yet had taken. */
 const BUDGET_BYTES_PER_WORKER = 16 * 1024 * 1024;
 
@@ -34,7 +40,7 @@ class RangeWorker {
   constructor(job: Omit<RangeScanJob, 'budget'>) {
     Atomics.store(this.budget, 0, BUDGET_BYTES_PER_WORKER);
     const workerJob: RangeScanJob = { ...job, budget: this.budget.buffer as SharedArrayBuffer };
-    this.worker = new Worker(new URL('./range-scan-worker.js', import.meta.url), { workerData: workerJob });
+    this.worker = new Worker(new URL('./range-scan-worker.js', import.meta.url), { workerData: workerJob, resourceLimits: WORKER_HEAP_LIMITS });
     this.worker.on('message', (message: RangeScanMessage) => this.arrive(message));
     this.worker.on('error', (error) => {
       this.failure = error;
