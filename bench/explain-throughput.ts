@@ -220,7 +220,8 @@ async function main(): Promise<number> {
   const cliBuilt = existsSync(cli);
   const explain = cliBuilt
     ? await measure('seccomp-explain explain FILE --json', options.runs, () =>
-        runTimed(process.execPath, [cli, 'explain', log.path, '--json'], { pollRss: true }),
+        // Run as installed: the file itself, so the node flags of its #! line apply.
+        runTimed(cli, ['explain', log.path, '--json'], { pollRss: true }),
       )
     : null;
   if (explain) measurements.push(explain);

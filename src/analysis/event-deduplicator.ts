@@ -5,7 +5,7 @@ import type { Denial } from '../decode/index.js';
  * generations are kept: a lookup checks both, and when the current one is full it becomes
  * the previous one. Memory is bounded and every operation takes constant time.
  */
-const ID_GENERATION_SIZE = 50_000;
+const ID_GENERATION_SIZE = 8_192;
 /**
  * How many recent unpaired sightings are kept per kind. A journal writes the kernel's line
  * and journald's audit copy of an event next to each other, so a short memory pairs them.
