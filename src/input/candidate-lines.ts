@@ -10,19 +10,23 @@ const AUDITD_MARKERS = ALL_MARKERS.slice(0, 1);
 export const NEWLINE = 0x0a;
 const LOWER_T = 0x74;
 const LOWER_N = 0x6e;
+const DASH = 0x2d;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
 /** How every auditd line that holds a seccomp record starts, unless it has a `node=` prefix. */
 const TYPE_SECCOMP = Buffer.from('type=SECCOMP ');
 
-/** Whether the line at `start` starts `type=SECCOMP `: compared here, byte by byte, as a call out costs more. */
+/**
+ * Whether the line at `start`, known to start with `t`, goes on `SECCOMP ` after five bytes.
+ * Compared here byte by byte: a call out per line costs more. A line that only looks like it
+ * is a harmless extra candidate: the record reader decides.
+ */
 function startsTypeSeccomp(data: Buffer, start: number): boolean {
   for (let index = 5; index < TYPE_SECCOMP.length; index++) {
     if (data[start + index] !== TYPE_SECCOMP[index]) return false;
   }
   return true;
 }
-const DASH = 0x2d;
-const DIGIT_0 = 0x30;
-const DIGIT_9 = 0x39;
 
 /**
  * Whether the line at `start` is one auditd or ausearch writes: `type=NAME …`, `node=…`,
