@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { packageVersion } from '../package-root.js';
 import { registerExplainCommand } from './explain-command.js';
+import { registerSuggestCommand } from './suggest-command.js';
 import { ExitCode, UsageError } from './exit-code.js';
 
 async function main(argv: string[]): Promise<void> {
@@ -13,6 +14,7 @@ async function main(argv: string[]): Promise<void> {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   registerExplainCommand(program);
+  registerSuggestCommand(program);
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -1,0 +1,89 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import {
+  bundledGroupsFor, newestBundledGroups, orderUnitFiles, parseSystemctlCat, parseSystemdAnalyzeGroups, parseUnitFile,
+  type SystemdGroups, type UnitConfiguration, type UnitFile,
+} from '../systemd/index.js';
+import { UsageError } from './exit-code.js';
+
+const COMMAND_TIMEOUT_MS = 10_000;
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${what} ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+}
+
+/** Whether this machine's PID 1 is systemd, so that its `systemctl` describes live units. */
+export function hostRunsSystemd(): boolean {
+  try {
+    return readFileSync('/proc/1/comm', 'utf8').trim() === 'systemd';
+  } catch {
+    return false;
+  }
+}
+
+function run(command: string, args: string[]): string {
+  return execFileSync(command, args, { encoding: 'utf8', timeout: COMMAND_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** A valid systemd unit name (systemd.unit(5)): printable, no slash, a known type suffix. */
+export function isValidUnitName(name: string): boolean {
+  return name.length <= 255 && /^[A-Za-z0-9:_.\\@-]+\.(service|socket|mount|swap|timer|path|slice|scope|target|device|automount)$/.test(name);
+}
+
+/**
+ * The unit's files in application order: from `--unit-file` (a unit file and its drop-ins, or a
+ * saved `systemctl cat`), or from this host's `systemctl cat` when it runs systemd.
+ */
+export function loadUnitConfiguration(unit: string | undefined, unitFiles: string[]): { configuration: UnitConfiguration; howFound: string } {
+  if (unitFiles.length > 0) {
+    const files: UnitFile[] = unitFiles.flatMap((path) => {
+      const text = readText(path, '--unit-file');
+      return /^# \//.test(text) ? parseSystemctlCat(text) : [parseUnitFile(text, path)];
+    });
+    const [main, ...dropIns] = files as [UnitFile, ...UnitFile[]];
+    const name = unit ?? basename(main.path);
+    if (!isValidUnitName(name)) throw new UsageError(`${name}: not a unit name; give --unit NAME.service`);
+    return { configuration: orderUnitFiles(name, main, dropIns), howFound: `from ${unitFiles.join(', ')}` };
+  }
+  if (!unit) throw new UsageError('give --unit NAME (and --unit-file FILE unless this host runs the unit)');
+  if (!isValidUnitName(unit)) throw new UsageError(`--unit ${unit}: not a unit name (NAME.service, NAME.socket, …)`);
+  if (!hostRunsSystemd()) throw new UsageError(`this host does not run systemd: give --unit-file with ${unit}'s unit file (or a saved systemctl cat ${unit})`);
+  let text: string;
+  try {
+    text = run('systemctl', ['cat', '--no-pager', '--', unit]);
+  } catch (error) {
+    throw new UsageError(`systemctl cat ${unit} failed: ${((error as { stderr?: string }).stderr ?? (error as Error).message).trim()}`);
+  }
+  const [main, ...dropIns] = parseSystemctlCat(text);
+  if (!main) throw new UsageError(`systemctl cat ${unit} printed no unit file`);
+  return { configuration: { unit, files: [main, ...dropIns] }, howFound: `from systemctl cat ${unit} on this host` };
+}
+
+/**
+ * The syscall groups to evaluate with, first match wins: a saved `systemd-analyze
+ * syscall-filter` (--systemd-groups), a version (--systemd-version, nearest bundled at or
+ * below), this host's own systemd-analyze when PID 1 is systemd, the newest bundled table.
+ */
+export function chooseGroups(groupsFile: string | undefined, version: string | undefined): SystemdGroups {
+  if (groupsFile) return parseSystemdAnalyzeGroups(readText(groupsFile, '--systemd-groups'), `saved systemd-analyze syscall-filter output ${groupsFile}`);
+  if (version) {
+    if (!/^\d+(\.\d+)*$/.test(version)) throw new UsageError(`--systemd-version ${version}: not a version (e.g. 252 or 257.13)`);
+    return bundledGroupsFor(version);
+  }
+  if (hostRunsSystemd()) {
+    try {
+      const live = run('systemctl', ['--version']);
+      const liveVersion = /^systemd (\d+(?:\.\d+)?)/.exec(live)?.[1] ?? null;
+      const groups = parseSystemdAnalyzeGroups(run('systemd-analyze', ['syscall-filter', '--no-pager']), 'this host\'s systemd-analyze syscall-filter');
+      return { ...groups, version: liveVersion };
+    } catch {
+      // Fall through to the bundled table, which names itself.
+    }
+  }
+  return newestBundledGroups();
+}

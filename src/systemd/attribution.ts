@@ -1,0 +1,139 @@
+import type { DenialSummary } from '../analysis/index.js';
+import type { AbiRegistry } from '../decode/index.js';
+import { admittedAbis, systemdArchitectureOfAbi } from './architecture-names.js';
+import { systemdKnowsSyscall, type SystemdGroups } from './syscall-groups.js';
+import { errorNumber, filterVerdict, replayArchitectures, replaySyscallFilter } from './syscall-filter.js';
+import { execAssignments, type UnitConfiguration } from './unit-configuration.js';
+import type { UnitAssignment } from './unit-file.js';
+
+/** Which setting a denial came from. Part of the `suggest --json` interface. */
+export type FindingCause =
+  | 'SystemCallFilter'
+  | 'SystemCallArchitectures'
+  /** An errno denial: the record does not say which errno, so every directive that can return one is listed. */
+  | 'errno-candidates'
+  /** `log`: the call was allowed and logged (SystemCallLog=); nothing to fix. */
+  | 'logged'
+  /** The unit's settings allow the call: the program's own filter, a container runtime… */
+  | 'not-this-unit'
+  /** No table knows the number: no name to allow. */
+  | 'unknown-syscall';
+
+export interface Finding {
+  summary: DenialSummary;
+  cause: FindingCause;
+  /** The assignment that blocked the call, as written. */
+  directive: string | null;
+  /** `path:line` of that assignment. */
+  source: string | null;
+  /** The group the call was blocked through, when it was not named itself. */
+  via: string | null;
+  /** What to allow: a syscall name, or an architecture for SystemCallArchitectures. */
+  allow: string | null;
+  explanation: string;
+}
+
+export interface AttributionContext {
+  configuration: UnitConfiguration;
+  groups: SystemdGroups;
+  tables: AbiRegistry;
+  /** The ABI the unit's host runs natively (what `native` means). */
+  nativeAbi: string;
+}
+
+function where(assignment: UnitAssignment): string {
+  return `${assignment.path}:${assignment.line}`;
+}
+
+function written(assignment: UnitAssignment): string {
+  return `${assignment.key}=${assignment.value}`;
+}
+
+/** Directives whose seccomp filters return an errno, and the calls they can stop (docs: systemd-seccomp §4.2). */
+const ERRNO_DIRECTIVES: readonly { directive: string; calls: readonly string[] }[] = [
+  { directive: 'RestrictAddressFamilies=', calls: ['socket'] },
+  { directive: 'RestrictNamespaces=', calls: ['unshare', 'clone', 'clone3', 'setns'] },
+  { directive: 'LockPersonality=', calls: ['personality'] },
+  { directive: 'MemoryDenyWriteExecute=', calls: ['mmap', 'mmap2', 'mprotect', 'pkey_mprotect', 'shmat'] },
+  { directive: 'RestrictRealtime=', calls: ['sched_setscheduler'] },
+  { directive: 'RestrictSUIDSGID=', calls: ['chmod', 'fchmod', 'fchmodat', 'fchmodat2', 'mkdir', 'mkdirat', 'mknod', 'mknodat', 'open', 'openat', 'openat2', 'creat'] },
+  { directive: 'ProtectKernelTunables=', calls: ['_sysctl'] },
+  { directive: 'ProtectKernelModules=', calls: ['delete_module', 'finit_module', 'init_module'] },
+  { directive: 'ProtectKernelLogs=', calls: ['syslog'] },
+  { directive: 'ProtectClock=', calls: ['adjtimex', 'clock_adjtime', 'clock_adjtime64', 'clock_settime', 'clock_settime64', 'settimeofday'] },
+  { directive: 'PrivateDevices=', calls: ['ioperm', 'iopl', 'pciconfig_iobase', 'pciconfig_read', 'pciconfig_write', 's390_pci_mmio_read', 's390_pci_mmio_write'] },
+  { directive: 'ProtectHostname=', calls: ['sethostname', 'setdomainname'] },
+];
+
+function setDirectives(assignments: UnitAssignment[]): Map<string, UnitAssignment> {
+  const last = new Map<string, UnitAssignment>();
+  for (const assignment of assignments) last.set(`${assignment.key}=`, assignment);
+  return last;
+}
+
+/**
+ * Says which of the unit's settings produced a denial (docs: systemd-seccomp §4.3, §8):
+ * kill_thread on an ABI the unit does not admit is SystemCallArchitectures=; a kill the
+ * replayed SystemCallFilter= denies is that filter, through the line and group that took the
+ * call away; an errno lists every directive that could have returned it; a call the unit
+ * allows came from elsewhere.
+ */
+export function attributeDenial(summary: DenialSummary, context: AttributionContext): Finding {
+  const assignments = execAssignments(context.configuration);
+  const base = { summary, directive: null, source: null, via: null, allow: null };
+  if (summary.action === 'log' || summary.action === 'allow') {
+    return { ...base, cause: 'logged', explanation: 'the call was allowed and logged (SystemCallLog= or a logging filter): nothing to fix' };
+  }
+  const abi = summary.abi;
+  const { architectures, assignments: archAssignments } = replayArchitectures(assignments);
+  if (abi !== null && archAssignments.length > 0 && !admittedAbis(architectures, context.nativeAbi).has(abi)) {
+    const last = archAssignments[archAssignments.length - 1] as UnitAssignment;
+    const name = systemdArchitectureOfAbi(abi);
+    return {
+      ...base, cause: 'SystemCallArchitectures', directive: written(last), source: where(last), allow: name,
+      explanation: `${abi} calls are not admitted: ${where(last)} ${written(last)} admits ${[...architectures].join(' ')}`,
+    };
+  }
+  if (summary.syscall === null) {
+    return { ...base, cause: 'unknown-syscall', explanation: `no ${abi ?? 'known'} syscall table has number ${summary.nr ?? '?'}: there is no name a drop-in could allow` };
+  }
+  const replay = replaySyscallFilter(assignments, context.groups, context.groups.version);
+  const verdict = filterVerdict(replay, summary.syscall);
+  if (summary.action === 'errno') {
+    const candidates = ERRNO_DIRECTIVES.filter((entry) => entry.calls.includes(summary.syscall as string) && setDirectives(assignments).has(entry.directive))
+      .map((entry) => entry.directive);
+    if (!verdict.allowed) candidates.unshift('SystemCallFilter=');
+    return {
+      ...base, cause: 'errno-candidates', allow: verdict.allowed ? null : summary.syscall,
+      explanation: candidates.length > 0
+        ? `an errno denial (the record does not say which errno); candidates: ${candidates.join(', ')}`
+        : 'an errno denial, but none of this unit\'s settings returns an errno for this call: not from this unit\'s systemd settings',
+    };
+  }
+  if (verdict.allowed) {
+    return { ...base, cause: 'not-this-unit', explanation: `this unit's settings allow ${summary.syscall}: not from this unit's systemd settings (the program's own filter, a container runtime…)` };
+  }
+  if (!systemdKnowsSyscall(context.groups, summary.syscall)) {
+    return {
+      ...base, cause: 'SystemCallFilter', directive: replay.modeSetBy ? written(replay.modeSetBy) : null,
+      source: replay.modeSetBy ? where(replay.modeSetBy) : null,
+      explanation: `${summary.syscall} is in no table of ${context.groups.source}: that systemd and the libseccomp of its day cannot allow it by name; a newer systemd and libseccomp, or no filter, can`,
+    };
+  }
+  const errno = errorNumber(assignments);
+  const change = verdict.change ?? (replay.modeSetBy ? { assignment: replay.modeSetBy, via: null, implicit: null } : null);
+  const how = verdict.why === 'not-listed' && verdict.change === null
+    ? `the allow list begun at ${change ? where(change.assignment) : '?'} never includes ${summary.syscall}`
+    : verdict.why === 'not-listed'
+      ? `${summary.syscall} was allowed, then removed from the allow list${change?.implicit ? ` (${change.implicit})` : ''}`
+      : `${summary.syscall} is on the deny list${verdict.action.kind === 'plain' ? '' : ` with action ${verdict.action.kind === 'kill' ? 'kill' : verdict.action.errno}`}`;
+  return {
+    ...base,
+    cause: 'SystemCallFilter',
+    directive: change ? written(change.assignment) : null,
+    source: change ? where(change.assignment) : null,
+    via: change?.via ?? null,
+    allow: summary.syscall,
+    explanation: `${how}${errno ? `; the default action is errno ${errno}` : ''}`,
+  };
+}
