@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { packageVersion } from '../package-root.js';
 import { registerExplainCommand } from './explain-command.js';
+import { registerGroupsCommands } from './groups-command.js';
 import { registerSuggestCommand } from './suggest-command.js';
 import { ExitCode, UsageError } from './exit-code.js';
 
@@ -15,6 +16,7 @@ async function main(argv: string[]): Promise<void> {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   registerExplainCommand(program);
   registerSuggestCommand(program);
+  registerGroupsCommands(program);
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -7,3 +7,5 @@ export { replaySyscallFilter, filterVerdict, replayArchitectures, type SyscallFi
 export { attributeDenial, type Finding, type FindingCause, type AttributionContext } from './attribution.js';
 export { suggestDropIn, UnprovenSuggestion, DROP_IN_NAME, WRITTEN_BY, type DropInSuggestion } from './drop-in-suggestion.js';
 export { broadAlternative } from './broad-alternative.js';
+export { groupsHolding, membershipChanges, type GroupMembership, type MembershipChange } from './group-lookup.js';
+export { bundledGroupVersions } from './syscall-groups.js';
