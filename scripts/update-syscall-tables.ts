@@ -15,6 +15,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { SyscallTableData } from '../src/decode/syscall-table.js';
+import { writeGeneratedIndex } from './generated-index.js';
 
 // ---------------------------------------------------------------------------
 // ABI definitions: which header directory, which compiler predefines, which
@@ -496,17 +497,7 @@ function main(argv: string[]): number {
     generated: new Date().toISOString().slice(0, 10),
     abis: written.map((t) => ({ abi: t.abi, auditArch: t.auditArch, file: `${t.abi}.json` })),
   };
-  // Keep the old date when nothing changed, so a refresh without news is a no-op in git.
-  if (!changed && existsSync(indexFile)) {
-    try {
-      const old = JSON.parse(readFileSync(indexFile, 'utf8')) as { generated?: unknown };
-      const candidate = { ...index, generated: typeof old.generated === 'string' ? old.generated : index.generated };
-      if (JSON.stringify(candidate, null, 2) + '\n' === readFileSync(indexFile, 'utf8')) index.generated = candidate.generated;
-    } catch {
-      // unreadable old index: rewrite it
-    }
-  }
-  writeFileSync(indexFile, JSON.stringify(index, null, 2) + '\n');
+  writeGeneratedIndex(indexFile, index, changed);
   for (const s of skipped) process.stderr.write(`skipped ${s}\n`);
   process.stderr.write(`AUDIT_ARCH values without a table: ${noTable.join(' ')}\n`);
   process.stderr.write(`wrote ${written.length} tables for kernel ${kernel} to ${outDir}\n`);

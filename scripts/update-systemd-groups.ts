@@ -20,6 +20,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeGeneratedIndex } from './generated-index.js';
+import { compareVersions } from '../src/systemd/syscall-groups.js';
 
 export interface SystemdGroup {
   description: string;
@@ -342,24 +344,6 @@ function upstreamVersion(debianVersion: string): string {
   return debianVersion.replace(/^\d+:/, '').replace(/-[^-]+$/, '');
 }
 
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.~+-]/);
-  const pb = b.split(/[.~+-]/);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i];
-    const y = pb[i];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    const nx = /^\d+$/.test(x) ? Number(x) : NaN;
-    const ny = /^\d+$/.test(y) ? Number(y) : NaN;
-    if (!Number.isNaN(nx) && !Number.isNaN(ny)) {
-      if (nx !== ny) return nx - ny;
-    } else if (x !== y) {
-      return x < y ? -1 : 1;
-    }
-  }
-  return 0;
-}
 
 function build(suite: string, debVersion: string, tree: string): SystemdGroupsFile {
   const tablePath = join(tree, TABLE_FILE);
@@ -433,17 +417,7 @@ function main(argv: string[]): number {
     .sort((a, b) => compareVersions(a.systemd, b.systemd));
   const indexFile = join(outDir, 'index.json');
   const index: SystemdGroupsIndex = { generated: new Date().toISOString().slice(0, 10), versions };
-  // Keep the old date when nothing changed, so a refresh without news is a no-op in git.
-  if (!changed && existsSync(indexFile)) {
-    try {
-      const old = JSON.parse(readFileSync(indexFile, 'utf8')) as { generated?: unknown };
-      const candidate = { ...index, generated: typeof old.generated === 'string' ? old.generated : index.generated };
-      if (JSON.stringify(candidate, null, 2) + '\n' === readFileSync(indexFile, 'utf8')) index.generated = candidate.generated;
-    } catch {
-      // unreadable old index: rewrite it
-    }
-  }
-  writeFileSync(indexFile, JSON.stringify(index, null, 2) + '\n');
+  writeGeneratedIndex(indexFile, index, changed);
   process.stderr.write(`index: ${versions.map((v) => v.systemd).join(' ')} in ${outDir}\n`);
   return 0;
 }

@@ -25,13 +25,23 @@ interface BundledIndex {
   versions: { systemd: string; file: string }[];
 }
 
-/** Compares dotted versions numerically: 252.39 < 254.5 < 257.13 < 262. */
+/**
+ * Compares versions part by part (`.`, `~`, `+`, `-` separate parts): numbers numerically, other
+ * parts as text, a version that runs out of parts first as the lower (252 < 252.39 < 254.5 < 262).
+ */
 export function compareVersions(a: string, b: string): number {
-  const left = a.split(/[.~-]/).map(Number);
-  const right = b.split(/[.~-]/).map(Number);
+  const left = a.split(/[.~+-]/);
+  const right = b.split(/[.~+-]/);
   for (let index = 0; index < Math.max(left.length, right.length); index++) {
-    const difference = (left[index] ?? 0) - (right[index] ?? 0);
-    if (difference !== 0 && !Number.isNaN(difference)) return difference;
+    const x = left[index];
+    const y = right[index];
+    if (x === undefined) return -1;
+    if (y === undefined) return 1;
+    if (/^\d+$/.test(x) && /^\d+$/.test(y)) {
+      if (Number(x) !== Number(y)) return Number(x) - Number(y);
+    } else if (x !== y) {
+      return x < y ? -1 : 1;
+    }
   }
   return 0;
 }
