@@ -20,7 +20,7 @@ async function scanInParallel(path: string, threads: number): Promise<{ lines: s
   const counts = { bytes: 0, lines: 0, overlongRecords: 0 };
   const found: Buffer[] = [];
   const size = readFileSync(path).length;
-  for await (const part of scanFileInParallel(path, size, MAX_LINE_BYTES, counts, undefined, threads)) found.push(Buffer.from(part));
+  for await (const part of scanFileInParallel(path, size, { maxLineBytes: MAX_LINE_BYTES }, counts, undefined, threads)) found.push(Buffer.from(part));
   return { lines: Buffer.concat(found).toString('latin1'), counts };
 }
 

@@ -4,12 +4,14 @@ import { DenialAggregator, emptyStats } from '../analysis/index.js';
 import { hostAbi, loadBundledSyscallTables } from '../decode/index.js';
 import { commandSource, fileSource, isGzip, stdinSource, type InputError, type InputSource } from '../input/index.js';
 import {
-  COLOUR_PALETTE, PLAIN_PALETTE, formatCount, renderDenialNdjson, renderExplanationJson, renderExplanationText,
+  COLOUR_PALETTE, PLAIN_PALETTE, formatCount, renderDenialNdjson, renderExplanationJson, renderExplanationText, type UnitAttribution,
 } from '../render/index.js';
+import { attributeDenial } from '../systemd/index.js';
 import { ExitCode, UsageError } from './exit-code.js';
 import { ProgressLine } from './progress-line.js';
 import { readDenials } from './read-denials.js';
 import { parseTimeSpec } from './time-spec.js';
+import { chooseGroups, loadUnit, rootOption } from './unit-loading.js';
 
 interface ExplainOptions {
   json?: boolean;
@@ -20,6 +22,11 @@ interface ExplainOptions {
   until?: string;
   abi: string;
   color?: boolean;
+  unit?: string;
+  unitFile: string[];
+  root?: string;
+  systemdVersion?: string;
+  systemdGroups?: string;
 }
 
 export const DEFAULT_AUDIT_LOG = '/var/log/audit/audit.log';
@@ -86,6 +93,11 @@ export function registerExplainCommand(program: Command): void {
     .option('--since <time>', 'only events at or after this time')
     .option('--until <time>', 'only events at or before this time')
     .option('--abi <abi>', 'ABI of records that do not name one (pre-3.14 kernels)', hostAbi(process.arch))
+    .option('--unit <name>', 'also say which of this unit\'s settings blocked each denial (as suggest does)')
+    .option('--unit-file <file>', 'with --unit: the unit file, a drop-in, or a saved `systemctl cat`; repeat for several', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--root <dir>', 'with --unit: read the unit from this offline image\'s unit directories')
+    .option('--systemd-version <version>', 'with --unit: the bundled group table nearest at or below this version')
+    .option('--systemd-groups <file>', 'with --unit: saved `systemd-analyze syscall-filter` output from the unit\'s host')
     .option('--no-color', 'no colour, even on a terminal')
     .action(async (files: string[], options: ExplainOptions) => {
       process.exitCode = await runExplain(files, options);
@@ -100,6 +112,11 @@ async function runExplain(files: string[], options: ExplainOptions): Promise<num
   if (!tables.forAbi(abi)) {
     throw new UsageError(`--abi ${abi}: no such ABI (one of ${tables.abiNames().join(', ')})`);
   }
+  const unitGiven = options.unit !== undefined || options.unitFile.length > 0 || options.root !== undefined;
+  if (unitGiven && options.ndjson) throw new UsageError('--ndjson prints events as they are read: --unit goes with the default output or --json');
+  // The unit is read before the log, so that a mistake in it is reported at once.
+  const unit = unitGiven ? loadUnit(options.unit, options.unitFile, rootOption(options.root)) : null;
+  const groups = unit ? chooseGroups(options.systemdGroups, options.systemdVersion) : null;
   const filter = {
     exe: options.exe,
     comm: options.comm,
@@ -134,10 +151,16 @@ async function runExplain(files: string[], options: ExplainOptions): Promise<num
   }
   progress.clear();
 
-  if (options.json) process.stdout.write(renderExplanationJson(aggregator.summaries(), stats));
+  const summaries = aggregator.summaries();
+  let attribution: UnitAttribution | null = null;
+  if (unit && groups) {
+    const context = { configuration: unit.configuration, groups, tables, nativeAbi: abi };
+    attribution = { unit: unit.configuration.unit, findings: new Map(summaries.map((summary) => [summary, attributeDenial(summary, context)])) };
+  }
+  if (options.json) process.stdout.write(renderExplanationJson(summaries, stats, attribution));
   else if (!options.ndjson) {
     const colour = options.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
-    process.stdout.write(renderExplanationText(aggregator.summaries(), stats, colour ? COLOUR_PALETTE : PLAIN_PALETTE));
+    process.stdout.write(renderExplanationText(summaries, stats, colour ? COLOUR_PALETTE : PLAIN_PALETTE, attribution));
   }
   if (stats.malformed > 0) warn(`${formatCount(stats.malformed)} malformed ${stats.malformed === 1 ? 'record' : 'records'} skipped`);
   if (failures.length > 0) return ExitCode.InputError;

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { EventDeduplicator, denialPredicate, type DenialFilter, type ExplainStats } from '../analysis/index.js';
 import { decodeRecord, type DecodeOptions, type Denial } from '../decode/index.js';
 import { InputError, readCandidateLines, type InputSource } from '../input/index.js';
-import { isMalformed, parseRecordLine } from '../records/index.js';
+import { UNIT_EXIT_MARKERS, isMalformed, parseRecordLine, parseUnitExitLine, type UnitExitRecord } from '../records/index.js';
 
 export interface ReadDenialsOptions {
   decode: DecodeOptions;
@@ -13,6 +13,8 @@ export interface ReadDenialsOptions {
   onBytes?: (source: InputSource, bytes: number) => void;
   /** Told of a source that cannot be read; reading goes on with the next one. */
   onInputError: (error: InputError) => void;
+  /** When given, told of every journal entry that reports a unit's process dying of SIGSYS. */
+  onUnitExit?: (exit: UnitExitRecord) => void;
 }
 
 /**
@@ -28,11 +30,16 @@ export async function* readDenials(sources: InputSource[], options: ReadDenialsO
     const candidates = readCandidateLines(source, {
       stdin: options.stdin,
       onProgress: onBytes ? (bytes) => onBytes(source, bytes) : undefined,
+      extraMarkers: options.onUnitExit ? UNIT_EXIT_MARKERS : undefined,
     });
     try {
       for await (const line of candidates.lines) {
         const reading = parseRecordLine(line, context);
-        if (reading === null) continue;
+        if (reading === null) {
+          const exit = options.onUnitExit ? parseUnitExitLine(line, options.now) : null;
+          if (exit) options.onUnitExit?.(exit);
+          continue;
+        }
         if (isMalformed(reading)) {
           stats.malformed++;
           continue;

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import {
-  bundledGroupsFor, newestBundledGroups, orderUnitFiles, parseSystemctlCat, parseSystemdAnalyzeGroups, parseUnitFile,
-  type SystemdGroups, type UnitConfiguration, type UnitFile,
+  bundledGroupsFor, isValidUnitName, newestBundledGroups, orderUnitFiles, parseSystemctlCat, parseSystemctlShow,
+  parseSystemdAnalyzeGroups, parseUnitFile, type LoadedUnitState, type SystemdGroups, type UnitConfiguration, type UnitFile,
 } from '../systemd/index.js';
 import { UsageError } from './exit-code.js';
+import { readUnitFromRoot } from './unit-tree.js';
 
 const COMMAND_TIMEOUT_MS = 10_000;
 
@@ -30,16 +31,20 @@ function run(command: string, args: string[]): string {
   return execFileSync(command, args, { encoding: 'utf8', timeout: COMMAND_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** A valid systemd unit name (systemd.unit(5)): printable, no slash, a known type suffix. */
-export function isValidUnitName(name: string): boolean {
-  return name.length <= 255 && /^[A-Za-z0-9:_.\\@-]+\.(service|socket|mount|swap|timer|path|slice|scope|target|device|automount)$/.test(name);
+export interface LoadedUnit {
+  configuration: UnitConfiguration;
+  /** Where the unit's files were read: the files named, the root, or this host's systemctl. */
+  filesFrom: string;
+  /** What PID 1 has loaded, when the unit was read from this live host. */
+  loaded: LoadedUnitState | null;
 }
 
 /**
  * The unit's files in application order: from `--unit-file` (a unit file and its drop-ins, or a
- * saved `systemctl cat`), or from this host's `systemctl cat` when it runs systemd.
+ * saved `systemctl cat`), from the unit directories of `--root`, or from this host's
+ * `systemctl cat` and `systemctl show` when it runs systemd.
  */
-export function loadUnitConfiguration(unit: string | undefined, unitFiles: string[]): { configuration: UnitConfiguration; howFound: string } {
+export function loadUnit(unit: string | undefined, unitFiles: string[], root: string | null): LoadedUnit {
   if (unitFiles.length > 0) {
     const files: UnitFile[] = unitFiles.flatMap((path) => {
       const text = readText(path, '--unit-file');
@@ -48,11 +53,12 @@ export function loadUnitConfiguration(unit: string | undefined, unitFiles: strin
     const [main, ...dropIns] = files as [UnitFile, ...UnitFile[]];
     const name = unit ?? basename(main.path);
     if (!isValidUnitName(name)) throw new UsageError(`${name}: not a unit name; give --unit NAME.service`);
-    return { configuration: orderUnitFiles(name, main, dropIns), howFound: `from ${unitFiles.join(', ')}` };
+    return { configuration: orderUnitFiles(name, main, dropIns), filesFrom: unitFiles.join(', '), loaded: null };
   }
-  if (!unit) throw new UsageError('give --unit NAME (and --unit-file FILE unless this host runs the unit)');
+  if (!unit) throw new UsageError('give --unit NAME (and --unit-file FILE or --root DIR unless this host runs the unit)');
   if (!isValidUnitName(unit)) throw new UsageError(`--unit ${unit}: not a unit name (NAME.service, NAME.socket, …)`);
-  if (!hostRunsSystemd()) throw new UsageError(`this host does not run systemd: give --unit-file with ${unit}'s unit file (or a saved systemctl cat ${unit})`);
+  if (root !== null) return { configuration: readUnitFromRoot(root, unit), filesFrom: `the unit directories under ${root}`, loaded: null };
+  if (!hostRunsSystemd()) throw new UsageError(`this host does not run systemd: give --unit-file with ${unit}'s unit file (or a saved systemctl cat ${unit}), or --root DIR`);
   let text: string;
   try {
     text = run('systemctl', ['cat', '--no-pager', '--', unit]);
@@ -61,7 +67,27 @@ export function loadUnitConfiguration(unit: string | undefined, unitFiles: strin
   }
   const [main, ...dropIns] = parseSystemctlCat(text);
   if (!main) throw new UsageError(`systemctl cat ${unit} printed no unit file`);
-  return { configuration: { unit, files: [main, ...dropIns] }, howFound: `from systemctl cat ${unit} on this host` };
+  let loaded: LoadedUnitState | null = null;
+  try {
+    loaded = parseSystemctlShow(run('systemctl', ['show', '-p', 'NeedDaemonReload', '-p', 'SystemCallFilter', '--', unit]));
+  } catch {
+    // Without it the suggestion stands; only the cross-check is lost.
+  }
+  return { configuration: { unit, files: [main, ...dropIns] }, filesFrom: `systemctl cat ${unit} on this host`, loaded };
+}
+
+/** `--root DIR`: an existing directory, without a trailing slash. */
+export function rootOption(root: string | undefined): string | null {
+  if (root === undefined) return null;
+  const path = resolve(root);
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch {
+    // Reported below.
+  }
+  if (!isDirectory) throw new UsageError(`--root ${root}: not a directory`);
+  return path;
 }
 
 /**

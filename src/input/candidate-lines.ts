@@ -55,6 +55,11 @@ export interface CandidateLineOptions {
   maxLineBytes: number;
   /** Told the running byte count after every chunk. */
   onProgress?: (bytes: number) => void;
+  /**
+   * More byte strings that make a line a candidate in logs other than auditd's (which hold
+   * only audit records): e.g. systemd's `status=31/SYS` exit messages, for finding the unit.
+   */
+  extraMarkers?: readonly string[];
 }
 
 function containsMarker(data: Buffer, markers: readonly Buffer[]): boolean {
@@ -72,6 +77,7 @@ export class CandidateLineScanner {
   readonly counts: CandidateLineCounts = { bytes: 0, lines: 0, overlongRecords: 0 };
   private readonly maxLineBytes: number;
   private readonly onProgress: ((bytes: number) => void) | undefined;
+  private readonly markers: readonly Buffer[];
   private carry: Buffer = Buffer.alloc(0);
   /** True while the rest of an overlong line is being thrown away. */
   private discarding = false;
@@ -80,6 +86,8 @@ export class CandidateLineScanner {
   constructor(options: CandidateLineOptions) {
     this.maxLineBytes = options.maxLineBytes;
     this.onProgress = options.onProgress;
+    const extra = options.extraMarkers ?? [];
+    this.markers = extra.length > 0 ? [...ALL_MARKERS, ...extra.map((text) => Buffer.from(text))] : ALL_MARKERS;
   }
 
   /** Scans the next chunk; returns its candidate lines, or null when it has none. */
@@ -90,7 +98,7 @@ export class CandidateLineScanner {
     if (this.discarding) {
       const newline = data.indexOf(NEWLINE);
       const dropped = newline === -1 ? data : data.subarray(0, newline);
-      this.discardingHasMarker ||= containsMarker(dropped, ALL_MARKERS);
+      this.discardingHasMarker ||= containsMarker(dropped, this.markers);
       if (newline === -1) return null;
       this.endDiscard();
       data = data.subarray(newline + 1);
@@ -109,7 +117,7 @@ export class CandidateLineScanner {
       this.carry = Buffer.alloc(0);
       if (completed.length - 1 > this.maxLineBytes) {
         this.counts.lines++;
-        if (containsMarker(completed, ALL_MARKERS)) this.counts.overlongRecords++;
+        if (containsMarker(completed, this.markers)) this.counts.overlongRecords++;
       } else {
         const lines = this.linesWithMarkers(completed, completed.length);
         if (lines) found.push(lines);
@@ -142,7 +150,7 @@ export class CandidateLineScanner {
   private keepCarry(rest: Buffer): void {
     if (rest.length > this.maxLineBytes) {
       this.discarding = true;
-      this.discardingHasMarker = containsMarker(rest, ALL_MARKERS);
+      this.discardingHasMarker = containsMarker(rest, this.markers);
       this.carry = Buffer.alloc(0);
       return;
     }
@@ -174,7 +182,7 @@ export class CandidateLineScanner {
     }
     this.counts.lines += lines;
     if (auditdOnly && !prefixed) return this.copyLines(data, records);
-    return this.collectMarkedLines(data, end, auditdOnly ? AUDITD_MARKERS : ALL_MARKERS);
+    return this.collectMarkedLines(data, end, auditdOnly ? AUDITD_MARKERS : this.markers);
   }
 
   private collectMarkedLines(data: Buffer, end: number, markers: readonly Buffer[]): Buffer | null {

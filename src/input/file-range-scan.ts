@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { CandidateLineScanner, NEWLINE, type CandidateLineCounts } from './candidate-lines.js';
+import { CandidateLineScanner, NEWLINE, type CandidateLineCounts, type CandidateLineOptions } from './candidate-lines.js';
 
 /** A byte range of a file whose lines one scanner owns: the lines that start inside it. */
 export interface FileRange {
@@ -7,6 +7,9 @@ export interface FileRange {
   start: number;
   end: number;
 }
+
+/** How a range's lines are scanned: the scanner's options a worker thread can be sent. */
+export type ScanSettings = Pick<CandidateLineOptions, 'maxLineBytes' | 'extraMarkers'>;
 
 const RANGE_READ_BYTES = 1024 * 1024;
 
@@ -24,8 +27,8 @@ export interface RangeChunkResult {
  * line. Yields after every chunk; returns the counts. Synchronous, for a worker thread or
  * for the reader's own share of the file.
  */
-export function* scanFileRange(range: FileRange, maxLineBytes: number): Generator<RangeChunkResult, CandidateLineCounts> {
-  const scanner = new CandidateLineScanner({ maxLineBytes });
+export function* scanFileRange(range: FileRange, scan: ScanSettings): Generator<RangeChunkResult, CandidateLineCounts> {
+  const scanner = new CandidateLineScanner(scan);
   if (range.start >= range.end) return scanner.counts;
   const file = openSync(range.path, 'r');
   try {

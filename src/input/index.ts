@@ -23,6 +23,8 @@ export interface ReadOptions {
   stdin?: Readable;
   /** Told the running byte count after every chunk read. */
   onProgress?: (bytes: number) => void;
+  /** More markers that make a line a candidate (CandidateLineOptions.extraMarkers). */
+  extraMarkers?: readonly string[];
 }
 
 /**
@@ -51,7 +53,7 @@ async function* candidateBytes(source: InputSource, scanner: CandidateLineScanne
   const parallelSize = source.path === null || source.open ? null : await parallelScanSize(source.path);
   if (source.path !== null && parallelSize !== null) {
     try {
-      yield* scanFileInParallel(source.path, parallelSize, MAX_LINE_BYTES, scanner.counts, options.onProgress);
+      yield* scanFileInParallel(source.path, parallelSize, { maxLineBytes: MAX_LINE_BYTES, extraMarkers: options.extraMarkers }, scanner.counts, options.onProgress);
     } catch (error) {
       throw error instanceof InputError ? error : new InputError(source, (error as Error).message);
     }
@@ -70,7 +72,7 @@ async function* candidateBytes(source: InputSource, scanner: CandidateLineScanne
  * drops every other line in the raw bytes, and split2 frames what remains into lines.
  */
 export function readCandidateLines(source: InputSource, options: ReadOptions = {}): CandidateLines {
-  const scanner = new CandidateLineScanner({ maxLineBytes: MAX_LINE_BYTES, onProgress: options.onProgress });
+  const scanner = new CandidateLineScanner({ maxLineBytes: MAX_LINE_BYTES, onProgress: options.onProgress, extraMarkers: options.extraMarkers });
   const bytes = Readable.from(candidateBytes(source, scanner, options), { objectMode: false });
   const lines = bytes.pipe(split2());
   bytes.on('error', (error) => lines.destroy(error));

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CandidateLineCounts } from './candidate-lines.js';
-import { scanFileRange, type FileRange } from './file-range-scan.js';
+import { scanFileRange, type FileRange, type ScanSettings } from './file-range-scan.js';
 import { type RangeScanJob, type RangeScanMessage } from './range-scan-protocol.js';
 
 /**
@@ -92,7 +92,7 @@ function addCounts(total: CandidateLineCounts, part: CandidateLineCounts): void 
 export async function* scanFileInParallel(
   path: string,
   size: number,
-  maxLineBytes: number,
+  scan: ScanSettings,
   counts: CandidateLineCounts,
   onProgress?: (bytes: number) => void,
   threads = parallelScanThreads(),
@@ -108,10 +108,10 @@ export async function* scanFileInParallel(
     start = end;
   }
   const [own, ...others] = ranges as [FileRange, ...FileRange[]];
-  const workers = others.map((range) => new RangeWorker({ range, maxLineBytes }));
+  const workers = others.map((range) => new RangeWorker({ range, scan }));
   const othersRead = (): number => workers.reduce((sum, worker) => sum + worker.bytesRead, 0);
   try {
-    const chunks = scanFileRange(own, maxLineBytes);
+    const chunks = scanFileRange(own, scan);
     let step = chunks.next();
     for (; !step.done; step = chunks.next()) {
       onProgress?.(step.value.bytesRead + othersRead());

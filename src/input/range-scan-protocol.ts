@@ -1,10 +1,10 @@
 /** The messages between the parallel reader and its range-scanning workers. */
-import type { FileRange } from './file-range-scan.js';
+import type { FileRange, ScanSettings } from './file-range-scan.js';
 
 /** What the parallel reader hands a worker. */
 export interface RangeScanJob {
   range: FileRange;
-  maxLineBytes: number;
+  scan: ScanSettings;
   /**
    * One Int32: how many bytes of candidate lines the worker may still post before the reader
    * has taken them. The reader takes ranges in order, so a later range's worker would

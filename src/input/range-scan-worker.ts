@@ -35,7 +35,7 @@ function postBatch(bytesRead: number): void {
 }
 
 let lastBytesRead = 0;
-const chunks = scanFileRange(job.range, job.maxLineBytes);
+const chunks = scanFileRange(job.range, job.scan);
 let step = chunks.next();
 for (; !step.done; step = chunks.next()) {
   const { lines, bytesRead } = step.value;

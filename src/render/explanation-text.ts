@@ -1,4 +1,6 @@
 import type { DenialSummary, ExplainStats } from '../analysis/index.js';
+import { attributionLines } from './attribution-text.js';
+import type { UnitAttribution } from './explanation-json.js';
 import { escapeForTerminal, formatCount, formatTime, type Palette } from './terminal-text.js';
 
 /** `setrlimit (x86_64 #160)`, or what is known when a table lacks the ABI or number. */
@@ -26,8 +28,9 @@ function describePids(summary: DenialSummary): string {
 }
 
 /** The human explanation: one block per distinct denial, then a closing count. */
-export function renderExplanationText(summaries: DenialSummary[], stats: ExplainStats, palette: Palette): string {
+export function renderExplanationText(summaries: DenialSummary[], stats: ExplainStats, palette: Palette, attribution: UnitAttribution | null = null): string {
   const out: string[] = [];
+  if (attribution) out.push(palette.dim(`unit ${escapeForTerminal(attribution.unit)}`));
   for (const summary of summaries) {
     out.push(
       `${palette.syscall(describeSyscall(summary))}  ${palette.action(summary.action)}  ${summary.count}×  ${describeProgram(summary)}`,
@@ -35,6 +38,8 @@ export function renderExplanationText(summaries: DenialSummary[], stats: Explain
     const hosts = summary.hosts.length > 0 ? `  host ${summary.hosts.map(escapeForTerminal).join(',')}` : '';
     out.push(palette.dim(`  first ${formatTime(summary.first)}  last ${formatTime(summary.last)}${describePids(summary)}${hosts}`));
     for (const note of summary.notes) out.push(palette.warning(`  note: ${escapeForTerminal(note)}`));
+    const finding = attribution?.findings.get(summary);
+    if (finding) out.push(...attributionLines(finding));
   }
   out.push(describeStats(summaries.length, stats));
   return `${out.join('\n')}\n`;

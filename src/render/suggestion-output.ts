@@ -1,14 +1,23 @@
 import type { DenialSummary } from '../analysis/index.js';
 import type { DropInSuggestion, Finding } from '../systemd/index.js';
 import { describeSyscall } from './explanation-text.js';
+import { safeJson } from './explanation-json.js';
+import { attributionLines } from './attribution-text.js';
 import { escapeForTerminal, formatTime, type Palette } from './terminal-text.js';
 
 export interface SuggestionReport {
   unit: string;
+  /** How the unit was found: named, or the journal entry or ExecStart= line that tied it to the denials. */
   howFound: string;
+  /** Where the unit's files were read. */
+  filesFrom: string;
   groupsSource: string;
   findings: { finding: Finding; broader: string[] }[];
   dropIn: DropInSuggestion | null;
+  /** The file `--write` wrote, and whether it replaced our earlier one. */
+  written: { path: string; replaced: boolean } | null;
+  /** `--root`, when the unit lives in another root. */
+  root: string | null;
   warnings: string[];
 }
 
@@ -22,37 +31,26 @@ export function dropInHeader(version: string, summaries: DenialSummary[]): strin
 }
 
 function describeFinding(finding: Finding, broader: string[]): string[] {
-  const lines: string[] = [];
   const summary = finding.summary;
-  lines.push(`${describeSyscall(summary)}  ${summary.action}  ${summary.count}×  ${escapeForTerminal(summary.exe ?? summary.comm ?? 'unknown program')}`);
-  switch (finding.cause) {
-    case 'SystemCallFilter':
-      lines.push(`  blocked by ${finding.source ?? '?'} ${finding.directive ?? ''}${finding.via ? ` (through ${finding.via})` : ''}`);
-      lines.push(`  ${finding.explanation}`);
-      lines.push(`  fix: SystemCallFilter=${finding.allow ?? ''}`);
-      if (broader.length > 0 && finding.via) {
-        const shown = broader.slice(0, 12).join(' ');
-        lines.push(`  removing ${finding.via} instead would also allow ${broader.length} other ${broader.length === 1 ? 'syscall' : 'syscalls'}: ${shown}${broader.length > 12 ? ' …' : ''}`);
-      }
-      break;
-    case 'SystemCallArchitectures':
-      lines.push(`  blocked by ${finding.source ?? '?'} ${finding.directive ?? ''}`);
-      lines.push(`  ${finding.explanation}`);
-      lines.push(`  fix: SystemCallArchitectures=${finding.allow ?? ''} (the list is additive: what it admits now stays)`);
-      break;
-    default:
-      lines.push(`  ${finding.explanation}`);
-  }
-  return lines;
+  return [
+    `${describeSyscall(summary)}  ${summary.action}  ${summary.count}×  ${escapeForTerminal(summary.exe ?? summary.comm ?? 'unknown program')}`,
+    ...attributionLines(finding, broader),
+  ];
 }
 
 /** The human report: each finding, then the drop-in and how to apply it. */
 export function renderSuggestionText(report: SuggestionReport, palette: Palette): string {
-  const out = [palette.dim(`unit ${report.unit} (${report.howFound}); groups: ${report.groupsSource}`)];
+  const out = [
+    palette.dim(`unit ${escapeForTerminal(report.unit)}: ${escapeForTerminal(report.howFound)}`),
+    palette.dim(`files: ${escapeForTerminal(report.filesFrom)}; groups: ${report.groupsSource}`),
+  ];
   for (const { finding, broader } of report.findings) out.push(...describeFinding(finding, broader));
   for (const warning of report.warnings) out.push(palette.warning(`warning: ${escapeForTerminal(warning)}`));
   if (report.dropIn) {
-    out.push('', `# ${report.dropIn.path}`, report.dropIn.text.trimEnd(), '', `then: systemctl daemon-reload && systemctl restart ${report.unit}`);
+    out.push('', `# ${report.dropIn.path}`, report.dropIn.text.trimEnd(), '');
+    if (report.written) out.push(`wrote ${report.written.path}${report.written.replaced ? ' (replacing the earlier one)' : ''}`);
+    const where = report.root ? ` (on the system under ${report.root})` : '';
+    out.push(`${report.written ? 'now' : 'then'}${where}: systemctl daemon-reload && systemctl restart ${report.unit}`);
   } else {
     out.push('', 'no drop-in: nothing here that a change to this unit would fix');
   }
@@ -62,9 +60,10 @@ export function renderSuggestionText(report: SuggestionReport, palette: Palette)
 /** `suggest --json`. Part of the public interface (README). */
 export function renderSuggestionJson(report: SuggestionReport): string {
   const added = report.dropIn?.added ?? {};
-  return `${JSON.stringify({
+  return `${safeJson({
     unit: report.unit,
     how_found: report.howFound,
+    files_from: report.filesFrom,
     groups: report.groupsSource,
     dropin: report.dropIn ? { path: report.dropIn.path, text: report.dropIn.text } : null,
     findings: report.findings.map(({ finding, broader }) => ({
@@ -83,6 +82,7 @@ export function renderSuggestionJson(report: SuggestionReport): string {
     })),
     added,
     architectures: report.dropIn?.architectures ?? [],
+    written: report.written,
     warnings: report.warnings,
-  }, null, 2)}\n`;
+  }, 2)}\n`;
 }

@@ -3,6 +3,7 @@ import type { AbiRegistry } from '../decode/index.js';
 import { admittedAbis, systemdArchitectureOfAbi } from './architecture-names.js';
 import { systemdKnowsSyscall, type SystemdGroups } from './syscall-groups.js';
 import { errorNumber, filterVerdict, replayArchitectures, replaySyscallFilter } from './syscall-filter.js';
+import { ownDropIn, withoutFile } from './own-drop-in.js';
 import { execAssignments, type UnitConfiguration } from './unit-configuration.js';
 import type { UnitAssignment } from './unit-file.js';
 
@@ -16,6 +17,8 @@ export type FindingCause =
   | 'logged'
   /** The unit's settings allow the call: the program's own filter, a container runtime… */
   | 'not-this-unit'
+  /** Allowed by seccomp-explain's own earlier drop-in: the denial happened before it was in force. */
+  | 'allowed-since'
   /** No table knows the number: no name to allow. */
   | 'unknown-syscall';
 
@@ -79,6 +82,19 @@ function setDirectives(assignments: UnitAssignment[]): Map<string, UnitAssignmen
  * allows came from elsewhere.
  */
 export function attributeDenial(summary: DenialSummary, context: AttributionContext): Finding {
+  const finding = attributeToSettings(summary, context);
+  const earlier = ownDropIn(context.configuration);
+  if (finding.cause !== 'not-this-unit' || earlier === null) return finding;
+  const before = attributeToSettings(summary, { ...context, configuration: withoutFile(context.configuration, earlier) });
+  if (before.cause !== 'SystemCallFilter' && before.cause !== 'SystemCallArchitectures') return finding;
+  return {
+    ...finding,
+    cause: 'allowed-since',
+    explanation: `${earlier.path} allows it now; the denial came before that drop-in was in force (restart ${context.configuration.unit} if it has not been restarted since)`,
+  };
+}
+
+function attributeToSettings(summary: DenialSummary, context: AttributionContext): Finding {
   const assignments = execAssignments(context.configuration);
   const base = { summary, directive: null, source: null, via: null, allow: null };
   if (summary.action === 'log' || summary.action === 'allow') {

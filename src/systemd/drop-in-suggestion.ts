@@ -4,12 +4,10 @@ import { admittedAbis } from './architecture-names.js';
 import type { Finding } from './attribution.js';
 import type { SystemdGroups } from './syscall-groups.js';
 import { filterVerdict, replayArchitectures, replaySyscallFilter } from './syscall-filter.js';
+import { DROP_IN_NAME, isOwnDropInName, ownDropIn, withoutFile } from './own-drop-in.js';
 import { execAssignments, type UnitConfiguration } from './unit-configuration.js';
 import { parseUnitFile, type UnitFile } from './unit-file.js';
 
-/** The drop-in name seccomp-explain writes, and the mark that says it wrote it. */
-export const DROP_IN_NAME = 'zz-seccomp-explain.conf';
-export const WRITTEN_BY = '# Written by seccomp-explain';
 
 export interface DropInSuggestion {
   path: string;
@@ -34,17 +32,12 @@ export interface SuggestionContext {
 /** A suggestion that failed its proof: a bug or a case the model does not cover; never printed as a fix. */
 export class UnprovenSuggestion extends Error {}
 
-/** Names in our earlier drop-in, so that a new suggestion adds to it instead of beside it. */
-function ownDropIn(configuration: UnitConfiguration): UnitFile | null {
-  return configuration.files.slice(1).find((file) => basename(file.path) === DROP_IN_NAME) ?? null;
-}
-
 /** A name that sorts after every existing drop-in setting one of these keys. */
 function dropInName(configuration: UnitConfiguration, keys: Set<string>): string {
   let name = DROP_IN_NAME;
   for (const file of configuration.files.slice(1)) {
     const other = basename(file.path);
-    if (other === DROP_IN_NAME || !file.assignments.some((assignment) => keys.has(assignment.key))) continue;
+    if (isOwnDropInName(other) || !file.assignments.some((assignment) => keys.has(assignment.key))) continue;
     while (other >= name) name = `z${name}`;
   }
   return name;
@@ -63,7 +56,7 @@ function allowedOnAbi(configuration: UnitConfiguration, context: SuggestionConte
 }
 
 function withDropIn(configuration: UnitConfiguration, dropIn: UnitFile, replacing: UnitFile | null): UnitConfiguration {
-  const files = configuration.files.filter((file) => file !== replacing);
+  const files = replacing ? withoutFile(configuration, replacing).files : configuration.files;
   return { ...configuration, files: [...files, dropIn] };
 }
 
@@ -92,8 +85,8 @@ export function suggestDropIn(findings: Finding[], context: SuggestionContext): 
   const allNames = [...new Set([...valuesOf(earlier, 'SystemCallFilter'), ...[...calls.values()].flatMap((set) => [...set])])].sort();
   const allArchitectures = [...new Set([...valuesOf(earlier, 'SystemCallArchitectures'), ...architectures])].sort();
   const keys = new Set(['SystemCallFilter', 'SystemCallArchitectures']);
-  const name = earlier ? DROP_IN_NAME : dropInName(context.configuration, keys);
-  const path = earlier?.path ?? `${context.dropInDirectory}/${context.configuration.unit}.d/${name}`;
+  const name = earlier ? basename(earlier.path) : dropInName(context.configuration, keys);
+  const path = `${context.dropInDirectory}/${context.configuration.unit}.d/${name}`;
   const lines = [context.header, '[Service]'];
   if (allNames.length > 0) lines.push(`SystemCallFilter=${allNames.join(' ')}`);
   if (allArchitectures.length > 0) lines.push(`SystemCallArchitectures=${allArchitectures.join(' ')}`);

@@ -1,11 +1,16 @@
 export { parseUnitFile, parseSystemctlCat, type UnitAssignment, type UnitFile } from './unit-file.js';
-export { orderUnitFiles, execAssignments, type UnitConfiguration } from './unit-configuration.js';
+export { orderUnitFiles, execAssignments, UNIT_DIRECTORIES, type UnitConfiguration } from './unit-configuration.js';
 export {
   bundledGroupsFor, newestBundledGroups, parseSystemdAnalyzeGroups, compareVersions, type SystemdGroups,
 } from './syscall-groups.js';
 export { replaySyscallFilter, filterVerdict, replayArchitectures, type SyscallFilterReplay } from './syscall-filter.js';
 export { attributeDenial, type Finding, type FindingCause, type AttributionContext } from './attribution.js';
-export { suggestDropIn, UnprovenSuggestion, DROP_IN_NAME, WRITTEN_BY, type DropInSuggestion } from './drop-in-suggestion.js';
+export { suggestDropIn, UnprovenSuggestion, type DropInSuggestion } from './drop-in-suggestion.js';
+export { DROP_IN_NAME, WRITTEN_BY } from './own-drop-in.js';
 export { broadAlternative } from './broad-alternative.js';
 export { groupsHolding, membershipChanges, type GroupMembership, type MembershipChange } from './group-lookup.js';
 export { bundledGroupVersions } from './syscall-groups.js';
+export { isValidUnitName, templateOf } from './unit-name.js';
+export { identifyUnit, type DeniedProcess, type ExecStartEntry, type UnitIdentification } from './unit-identification.js';
+export { parseSystemctlShow, loadedFilterAllows, type LoadedUnitState } from './systemctl-show.js';
+export { unitWarnings } from './unit-warnings.js';

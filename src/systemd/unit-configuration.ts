@@ -8,7 +8,7 @@ export interface UnitConfiguration {
 }
 
 /** Unit directories in priority order: a drop-in in an earlier one masks one of the same name in a later one. */
-const UNIT_DIRECTORY_PRIORITY = [
+export const UNIT_DIRECTORIES: readonly string[] = [
   '/etc/systemd/system.control',
   '/run/systemd/system.control',
   '/run/systemd/transient',
@@ -21,8 +21,8 @@ const UNIT_DIRECTORY_PRIORITY = [
 
 function directoryPriority(path: string): number {
   const unitDirectory = dirname(dirname(path));
-  const index = UNIT_DIRECTORY_PRIORITY.findIndex((directory) => unitDirectory.endsWith(directory));
-  return index === -1 ? UNIT_DIRECTORY_PRIORITY.length : index;
+  const index = UNIT_DIRECTORIES.findIndex((directory) => unitDirectory.endsWith(directory));
+  return index === -1 ? UNIT_DIRECTORIES.length : index;
 }
 
 /**

@@ -1,0 +1,86 @@
+import { validTime } from './audit-id.js';
+import { parseSyslogPrefix } from './syslog-prefix.js';
+
+/**
+ * A journal entry that says a unit's process died of SIGSYS: systemd's own `Main process
+ * exited, code=killed|dumped, status=31/SYS`, or systemd-coredump's entry for a SIGSYS core.
+ * What it says is as untrusted as the rest of the log: the unit name is checked before use.
+ */
+export interface UnitExitRecord {
+  unit: string;
+  /** `exit-message`: PID 1's exit line (no pid); `coredump`: systemd-coredump (has the pid). */
+  source: 'exit-message' | 'coredump';
+  time: number | null;
+  timePrecise: boolean;
+  host: string | null;
+  /** The dead process's pid, where the entry names it (COREDUMP_PID). */
+  pid: number | null;
+  /** systemd's words (`UNIT: Main process exited, …`), for saying how the unit was found. */
+  message: string;
+  /** The line. */
+  text: string;
+}
+
+/**
+ * Byte strings every such entry holds, for the line prefilter: `/SYS` ends the exit status,
+ * `COREDUMP_UNIT` is a field name of systemd-coredump's journal entries.
+ */
+export const UNIT_EXIT_MARKERS: readonly string[] = ['/SYS', 'COREDUMP_UNIT'];
+
+/** `UNIT: Main process exited, code=killed, status=31/SYS` (Control for ExecStartPre= and friends); SIGSYS is 12 on MIPS. */
+const EXIT_MESSAGE = /(?:^|: )([^\s:/]{1,255}): (?:Main|Control) process exited, code=(?:killed|dumped), status=\d{1,2}\/SYS$/;
+
+function parseExitMessage(message: string, time: number | null, timePrecise: boolean, host: string | null, text: string): UnitExitRecord | null {
+  const match = EXIT_MESSAGE.exec(message);
+  if (!match) return null;
+  return { unit: match[1] as string, source: 'exit-message', time, timePrecise, host, pid: null, message: match[0].replace(/^: /, ''), text };
+}
+
+function jsonString(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function journalTime(entry: Record<string, unknown>): number | null {
+  const micros = Number(jsonString(entry._SOURCE_REALTIME_TIMESTAMP) ?? jsonString(entry.__REALTIME_TIMESTAMP) ?? NaN);
+  return validTime(Math.floor(micros / 1000));
+}
+
+function parseJsonEntry(text: string): UnitExitRecord | null {
+  let entry: unknown;
+  try {
+    entry = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return null;
+  const fields = entry as Record<string, unknown>;
+  const time = journalTime(fields);
+  const host = jsonString(fields._HOSTNAME);
+  const coredumpUnit = jsonString(fields.COREDUMP_UNIT);
+  if (coredumpUnit !== null) {
+    const signal = jsonString(fields.COREDUMP_SIGNAL_NAME) ?? jsonString(fields.COREDUMP_SIGNAL);
+    if (signal !== 'SIGSYS' && signal !== '31') return null;
+    const pid = Number(jsonString(fields.COREDUMP_PID));
+    return {
+      unit: coredumpUnit, source: 'coredump', time, timePrecise: time !== null, host,
+      pid: Number.isSafeInteger(pid) && pid > 0 ? pid : null, message: jsonString(fields.MESSAGE) ?? '', text,
+    };
+  }
+  const message = jsonString(fields.MESSAGE);
+  const unit = jsonString(fields.UNIT);
+  if (message === null || unit === null) return null;
+  const exit = parseExitMessage(message, time, time !== null, host, text);
+  return exit && exit.unit === unit ? exit : null;
+}
+
+/**
+ * Reads a journal line (any short form, syslog, or `-o json`) that reports a SIGSYS death of
+ * a unit's process; null for any other line.
+ */
+export function parseUnitExitLine(line: string, now: number): UnitExitRecord | null {
+  const text = line.replace(/^\x1e/, '').replace(/\r$/, '');
+  if (text.startsWith('{')) return parseJsonEntry(text);
+  if (!text.endsWith('/SYS')) return null;
+  const prefix = parseSyslogPrefix(text, now);
+  return parseExitMessage(text, prefix?.time ?? null, prefix?.precise ?? false, prefix?.host ?? null, text);
+}
