@@ -62,7 +62,8 @@ function withDropIn(configuration: UnitConfiguration, dropIn: UnitFile, replacin
 
 /**
  * The one drop-in that allows exactly the denied calls and architectures: `SystemCallFilter=`
- * names (valid in allow and deny mode alike) and `SystemCallArchitectures=` names (additive).
+ * names (valid in allow and deny mode alike; a name counts on every ABI that has the call) and
+ * `SystemCallArchitectures=` names (additive).
  * Never an empty assignment, a `~` entry or a group. It is proven before it is returned: the
  * unit is replayed with it, and the filter must gain exactly the denied calls on each ABI and
  * the architecture list exactly the denied ABIs; else UnprovenSuggestion.
@@ -95,10 +96,14 @@ export function suggestDropIn(findings: Finding[], context: SuggestionContext): 
   const dropIn = parseUnitFile(text, path);
   const after = withDropIn(context.configuration, dropIn, earlier);
   const added: Record<string, string[]> = {};
-  for (const [abi, denied] of calls) {
+  // systemd resolves a name on every ABI the unit admits: a call denied on x32 is allowed on
+  // x86_64 too. So each denied ABI must gain exactly the denied names its table has.
+  const deniedNames = new Set([...calls.values()].flatMap((set) => [...set]));
+  for (const abi of calls.keys()) {
+    const table = context.tables.forAbi(abi);
     const allowedBefore = allowedOnAbi(context.configuration, context, abi);
     const gained = [...allowedOnAbi(after, context, abi)].filter((call) => !allowedBefore.has(call)).sort();
-    const expected = [...denied].filter((call) => !allowedBefore.has(call)).sort();
+    const expected = [...deniedNames].filter((call) => (table?.numberOf(call) ?? null) !== null && !allowedBefore.has(call)).sort();
     if (gained.join(' ') !== expected.join(' ')) {
       throw new UnprovenSuggestion(`the drop-in would allow ${gained.join(' ') || 'nothing'} on ${abi}, not exactly ${expected.join(' ')}`);
     }
