@@ -35,7 +35,7 @@ describe('seccomp-explain suggest on what a real systemd 252 logged', () => {
     expect(first.dropin?.text.replace(HEADER, '')).toBe('[Service]\nSystemCallFilter=mount\n');
     const second = suggest('02-deny-mount', 'journal-after-allowing-mount.short', ['--unit-file', fixture('rig', '02-deny-mount', 'zz-seccomp-explain.conf')]);
     expect(second.findings.map((finding) => [finding.syscall, finding.cause])).toEqual([['umount2', 'SystemCallFilter']]);
-    expect(second.dropin?.text.replace(HEADER, '')).toBe('[Service]\nSystemCallFilter=mount umount2\n');
+    expect(second.dropin?.text.replace(HEADER, '')).toBe('# Kept from earlier runs: mount\n[Service]\nSystemCallFilter=mount umount2\n');
     expect(second.added).toEqual({ x86_64: ['umount2'] });
   });
 

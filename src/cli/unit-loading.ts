@@ -105,7 +105,7 @@ export function chooseGroups(groupsFile: string | undefined, version: string | u
     try {
       const live = run('systemctl', ['--version']);
       const liveVersion = /^systemd (\d+(?:\.\d+)?)/.exec(live)?.[1] ?? null;
-      const groups = parseSystemdAnalyzeGroups(run('systemd-analyze', ['syscall-filter', '--no-pager']), 'this host\'s systemd-analyze syscall-filter');
+      const groups = parseSystemdAnalyzeGroups(run('systemd-analyze', ['syscall-filter', '--no-pager']), `this host's systemd-analyze syscall-filter${liveVersion ? ` (systemd ${liveVersion})` : ''}`);
       return { ...groups, version: liveVersion };
     } catch {
       // Fall through to the bundled table, which names itself.

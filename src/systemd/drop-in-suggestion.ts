@@ -88,7 +88,11 @@ export function suggestDropIn(findings: Finding[], context: SuggestionContext): 
   const keys = new Set(['SystemCallFilter', 'SystemCallArchitectures']);
   const name = earlier ? basename(earlier.path) : dropInName(context.configuration, keys);
   const path = `${context.dropInDirectory}/${context.configuration.unit}.d/${name}`;
-  const lines = [context.header, '[Service]'];
+  const lines = [context.header];
+  const kept = [...valuesOf(earlier, 'SystemCallFilter'), ...valuesOf(earlier, 'SystemCallArchitectures')]
+    .filter((name) => ![...calls.values()].some((set) => set.has(name)) && !architectures.has(name));
+  if (kept.length > 0) lines.push(`# Kept from earlier runs: ${[...new Set(kept)].sort().join(' ')}`);
+  lines.push('[Service]');
   if (allNames.length > 0) lines.push(`SystemCallFilter=${allNames.join(' ')}`);
   if (allArchitectures.length > 0) lines.push(`SystemCallArchitectures=${allArchitectures.join(' ')}`);
   const text = `${lines.join('\n')}\n`;
