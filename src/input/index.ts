@@ -7,6 +7,7 @@ import { PARALLEL_SCAN_MIN_BYTES, parallelScanThreads, scanFileInParallel } from
 
 export { fileSource, stdinSource, isGzip, InputError, type InputSource } from './open-input.js';
 export { commandSource } from './command-source.js';
+export { followFile, followedFileSource } from './follow-file.js';
 export type { CandidateLineCounts } from './candidate-lines.js';
 
 /** Longest line read; longer lines are skipped (and counted when they held a record marker). */
