@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import type { Denial } from '../decode/index.js';
+
+/**
+ * How the store knows an event again (docs/store.md, "Event keys").
+ *
+ * A record with its audit id (`audit(SECONDS.MILLIS:SERIAL)`, to the millisecond) is known by
+ * that id and its host, the same rule as EventDeduplicator: equal ids are one event when their
+ * hosts agree or one of them names none.
+ *
+ * A record without one (journald's text audit transport drops the serial; `ausearch -i` with
+ * an unreadable date loses the time) is known by a hash of its normalised record: the values
+ * the kernel logged, in a form that does not depend on how the line was framed, plus its
+ * occurrence among identical records of the same input.
+ */
+export type EventKey =
+  | { kind: 'audit-id'; time: number; serial: number; host: string }
+  | { kind: 'record-hash'; second: number; normalised: string };
+
+/** Whether a denial carries its full audit id. The same test as EventDeduplicator's. */
+export function hasAuditId(denial: Denial): denial is Denial & { time: number; serial: number } {
+  return denial.serial !== null && denial.time !== null && denial.timePrecise;
+}
+
+/**
+ * The normalised record: host, time to the second, serial if any, and the fields as the
+ * kernel logged them (pid, uid, auid, comm, exe, arch, syscall number, code, ip, compat),
+ * plus the user name where the log carried one. Left out on purpose: the format and line
+ * (the same event framed differently must hash alike), the time below the second (syslog
+ * stamps have none), and everything our tables derive (ABI, syscall name, action, signal,
+ * notes), so that a better decoder never gives a stored event a new key.
+ */
+export function normalisedRecord(denial: Denial): string {
+  return JSON.stringify([
+    denial.host,
+    denial.time === null ? null : Math.floor(denial.time / 1000),
+    denial.serial,
+    denial.pid,
+    denial.uid,
+    denial.user,
+    denial.auid,
+    denial.comm,
+    denial.exe,
+    denial.arch,
+    denial.nr,
+    denial.code,
+    denial.ip,
+    denial.compat,
+  ]);
+}
+
+export function eventKey(denial: Denial): EventKey {
+  if (hasAuditId(denial)) return { kind: 'audit-id', time: denial.time, serial: denial.serial, host: denial.host ?? '' };
+  return { kind: 'record-hash', second: denial.time === null ? 0 : Math.floor(denial.time / 1000), normalised: normalisedRecord(denial) };
+}
+
+/**
+ * The stored digest of a normalised record: the `occurrence`-th identical record of one input
+ * (0 for the first) is a different event from the one before it, the same event as the
+ * `occurrence`-th of that input read again. SHA-256 cut to 128 bits.
+ */
+export function recordDigest(normalised: string, occurrence: number): Buffer {
+  return createHash('sha256').update(`${normalised}\n${occurrence}`).digest().subarray(0, 16);
+}
+
+/** Two audit-id sightings are one event when their hosts agree or one names none (''). */
+export function hostsAgree(a: string | null, b: string | null): boolean {
+  return a === null || b === null || a === '' || b === '' || a === b;
+}

@@ -1,0 +1,174 @@
+import type Database from 'better-sqlite3';
+import type { Denial } from '../decode/index.js';
+import type { DenialGroups, EventContexts } from './denial-dictionaries.js';
+import { eventKey, hostsAgree, recordDigest } from './event-key.js';
+
+export type WriteOutcome = 'added' | 'known';
+
+/**
+ * How far apart a sighting without an audit id (journald's text copy, stamped to the second)
+ * and the sighting with one may be stamped to be matched across ingests: the stamp is cut to
+ * the second and may be journald's reception time. Narrower than EventDeduplicator's 26 hours,
+ * which allow for a stamp read in another time zone: across ingests the candidates would be
+ * every unmatched event of the program in two days (docs/store.md, "Pairing").
+ */
+export const PAIRING_WINDOW_MS = 10_000;
+
+/** How many distinct normalised records an ingest remembers the occurrences of. */
+const OCCURRENCE_GENERATION_SIZE = 65_536;
+
+interface PartnerRow {
+  id: number;
+  time: number;
+  ip: string | null;
+  code: string | null;
+  context_id: number;
+}
+
+/** The SQL an ingest runs, prepared once per store. */
+export class EventWriteStatements {
+  readonly selectAuditIdHosts: Database.Statement;
+  readonly insertAuditId: Database.Statement;
+  readonly selectRecordHash: Database.Statement;
+  readonly insertRecordHash: Database.Statement;
+  readonly insertEvent: Database.Statement;
+  readonly selectPartnersWithId: Database.Statement;
+  readonly selectPartnersWithoutId: Database.Statement;
+  readonly markPaired: Database.Statement;
+  readonly selectAnyUnpairedWithoutId: Database.Statement;
+  readonly selectEventContext: Database.Statement;
+  readonly updateEventContext: Database.Statement;
+
+  constructor(db: Database.Database) {
+    this.selectAuditIdHosts = db.prepare('SELECT host, event_id FROM event_audit_id WHERE time = ? AND serial = ?').raw();
+    this.insertAuditId = db.prepare('INSERT INTO event_audit_id (time, serial, host, event_id) VALUES (?, ?, ?, ?)');
+    this.selectRecordHash = db.prepare('SELECT event_id FROM event_record_hash WHERE second = ? AND digest = ?').pluck();
+    this.insertRecordHash = db.prepare('INSERT INTO event_record_hash (second, digest, event_id) VALUES (?, ?, ?)');
+    this.insertEvent = db.prepare(`
+      INSERT INTO event (run_id, group_id, context_id, time, time_precise, serial, pid, auid, code, signal, compat, ip, keyed_by_id, text)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.selectPartnersWithId = db.prepare(`
+      SELECT id, time, ip, code, context_id FROM event INDEXED BY event_report
+      WHERE group_id = ? AND time BETWEEN ? AND ? AND pid IS ? AND keyed_by_id = 1 AND paired = 0`);
+    this.selectPartnersWithoutId = db.prepare(`
+      SELECT id, time, ip, code, context_id FROM event INDEXED BY event_unpaired_without_id
+      WHERE group_id = ? AND pid IS ? AND time BETWEEN ? AND ? AND keyed_by_id = 0 AND paired = 0`);
+    this.markPaired = db.prepare('UPDATE event SET paired = 1 WHERE id = ?');
+    this.selectAnyUnpairedWithoutId = db.prepare('SELECT EXISTS (SELECT 1 FROM event WHERE keyed_by_id = 0 AND paired = 0)').pluck();
+    this.selectEventContext = db.prepare('SELECT context_id FROM event WHERE id = ?').pluck();
+    this.updateEventContext = db.prepare('UPDATE event SET context_id = ? WHERE id = ?');
+  }
+}
+
+/** Counts of identical normalised records, bounded: two generations, the older forgotten. */
+class OccurrenceCounter {
+  private current = new Map<string, number>();
+  private previous = new Map<string, number>();
+
+  /** 0 the first time a record is seen, 1 the second… */
+  next(normalised: string): number {
+    const seen = this.current.get(normalised) ?? this.previous.get(normalised);
+    const occurrence = seen === undefined ? 0 : seen + 1;
+    if (!this.current.has(normalised) && this.current.size >= OCCURRENCE_GENERATION_SIZE) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    this.current.set(normalised, occurrence);
+    return occurrence;
+  }
+}
+
+/**
+ * Writes one input's denials, each event once (docs/store.md): looks the sighting's key up,
+ * else matches it with a stored sighting of the other kind, else stores a new event. Runs
+ * inside the caller's write transaction, which sees its own inserts, so repeats within a
+ * batch are found like repeats across ingests.
+ */
+export class EventWriter {
+  private readonly occurrences = new OccurrenceCounter();
+  /** Whether the store may hold a sighting without an audit id for an id to be matched to. */
+  private unpairedWithoutId: boolean;
+
+  constructor(
+    private readonly statements: EventWriteStatements,
+    private readonly groups: DenialGroups,
+    private readonly contexts: EventContexts,
+    private readonly runId: number,
+  ) {
+    this.unpairedWithoutId = true;
+  }
+
+  /** Call at the start of every transaction: another process may have written since. */
+  refresh(): void {
+    this.unpairedWithoutId = this.statements.selectAnyUnpairedWithoutId.get() === 1;
+  }
+
+  write(denial: Denial, unit: string | null): WriteOutcome {
+    const key = eventKey(denial);
+    if (key.kind === 'audit-id') {
+      const known = this.eventWithAuditId(key.time, key.serial, key.host);
+      if (known !== null) return this.known(known, unit);
+      const groupId = this.groups.idOf(denial);
+      const partner = this.unpairedWithoutId ? this.partner(this.statements.selectPartnersWithoutId, denial, groupId, key.time, true) : null;
+      const eventId = partner ?? this.insertEvent(denial, groupId, unit, true);
+      this.statements.insertAuditId.run(key.time, key.serial, key.host, eventId);
+      return partner === null ? 'added' : this.known(partner, unit);
+    }
+    const digest = recordDigest(key.normalised, this.occurrences.next(key.normalised));
+    const known = this.statements.selectRecordHash.get(key.second, digest) as number | undefined;
+    if (known !== undefined) return this.known(known, unit);
+    const groupId = this.groups.idOf(denial);
+    const partner = denial.time === null ? null : this.partner(this.statements.selectPartnersWithId, denial, groupId, denial.time, false);
+    const eventId = partner ?? this.insertEvent(denial, groupId, unit, false);
+    this.statements.insertRecordHash.run(key.second, digest, eventId);
+    if (partner === null) this.unpairedWithoutId = true;
+    return partner === null ? 'added' : this.known(partner, unit);
+  }
+
+  /** The event stored under this audit id from an agreeing host, else null. */
+  private eventWithAuditId(time: number, serial: number, host: string): number | null {
+    const rows = this.statements.selectAuditIdHosts.all(time, serial) as [string, number][];
+    for (const [storedHost, eventId] of rows) if (hostsAgree(storedHost, host)) return eventId;
+    return null;
+  }
+
+  /**
+   * The stored, still unmatched sighting of the other kind that is this one's partner: same
+   * program and call (group), pid, ip and code, agreeing hosts, the nearest in time within
+   * PAIRING_WINDOW_MS. Marks it matched. One-to-one, as in EventDeduplicator.
+   */
+  private partner(statement: Database.Statement, denial: Denial, groupId: number, time: number, arrivalHasId: boolean): number | null {
+    const low = time - PAIRING_WINDOW_MS;
+    const high = time + PAIRING_WINDOW_MS;
+    const rows = (arrivalHasId
+      ? statement.all(groupId, denial.pid, low, high)
+      : statement.all(groupId, low, high, denial.pid)) as PartnerRow[];
+    let best: PartnerRow | null = null;
+    for (const row of rows) {
+      if (row.ip !== denial.ip || row.code !== denial.code) continue;
+      if (!hostsAgree(this.contexts.get(row.context_id).host, denial.host)) continue;
+      if (best === null || Math.abs(row.time - time) < Math.abs(best.time - time)) best = row;
+    }
+    if (best === null) return null;
+    this.statements.markPaired.run(best.id);
+    return best.id;
+  }
+
+  private insertEvent(denial: Denial, groupId: number, unit: string | null, keyedById: boolean): number {
+    const result = this.statements.insertEvent.run(
+      this.runId, groupId, this.contexts.idOf(denial, unit), denial.time, denial.timePrecise ? 1 : 0, denial.serial,
+      denial.pid, denial.auid, denial.code, denial.signal, denial.compat === null ? null : denial.compat ? 1 : 0,
+      denial.ip, keyedById ? 1 : 0, denial.text,
+    );
+    return Number(result.lastInsertRowid);
+  }
+
+  /** A sighting of a stored event; a unit now known is added to an event stored without one. */
+  private known(eventId: number, unit: string | null): WriteOutcome {
+    if (unit !== null) {
+      const contextId = this.statements.selectEventContext.get(eventId) as number;
+      if (this.contexts.get(contextId).unit === null) this.statements.updateEventContext.run(this.contexts.withUnit(contextId, unit), eventId);
+    }
+    return 'known';
+  }
+}

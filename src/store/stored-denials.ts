@@ -1,0 +1,75 @@
+import type Database from 'better-sqlite3';
+import type { Denial } from '../decode/index.js';
+import type { DenialGroups, EventContexts } from './denial-dictionaries.js';
+import { eventCondition, type StoredDenialFilter } from './store-filter.js';
+
+/** A stored event as the Denial it was stored from, with the unit it was attributed to. */
+export interface StoredDenial extends Denial {
+  unit: string | null;
+}
+
+/** The `event` columns a Denial is rebuilt from, with its group and context. */
+export const STORED_DENIAL_COLUMNS = 'group_id, context_id, time, time_precise, serial, pid, auid, code, signal, compat, ip, text';
+
+export interface StoredDenialRow {
+  group_id: number;
+  context_id: number;
+  time: number | null;
+  time_precise: number;
+  serial: number | null;
+  pid: number | null;
+  auid: number | null;
+  code: string | null;
+  signal: string | null;
+  compat: number | null;
+  ip: string | null;
+  text: string;
+}
+
+/** The Denial a stored row holds. The group and context must already be remembered. */
+export function denialFromRow(row: StoredDenialRow, groups: DenialGroups, contexts: EventContexts): StoredDenial {
+  const group = groups.get(row.group_id);
+  const context = contexts.get(row.context_id);
+  return {
+    time: row.time,
+    timePrecise: row.time_precise === 1,
+    serial: row.serial,
+    host: context.host,
+    pid: row.pid,
+    comm: group.comm,
+    exe: group.exe,
+    uid: context.uid,
+    user: context.user,
+    auid: row.auid,
+    arch: group.arch,
+    abi: group.abi,
+    nr: group.nr,
+    syscall: group.syscall,
+    action: group.action,
+    code: row.code,
+    signal: row.signal,
+    compat: row.compat === null ? null : row.compat === 1,
+    ip: row.ip,
+    format: context.format,
+    notes: [...context.notes],
+    text: row.text,
+    unit: context.unit,
+  };
+}
+
+/**
+ * Every stored event the filter keeps, in the order stored, each once. Reads in pages of
+ * `pageSize` rows, so the connection is free between them.
+ */
+export function* storedDenials(db: Database.Database, groups: DenialGroups, contexts: EventContexts, filter: StoredDenialFilter, pageSize = 5_000): Generator<StoredDenial> {
+  const condition = eventCondition(db, filter);
+  if (condition === null) return;
+  const page = db.prepare(`SELECT id, ${STORED_DENIAL_COLUMNS} FROM event WHERE id > ? AND ${condition.sql} ORDER BY id LIMIT ${pageSize}`);
+  let after = 0;
+  for (;;) {
+    const rows = page.all(after, ...condition.params) as (StoredDenialRow & { id: number })[];
+    if (rows.length === 0) return;
+    for (const row of rows) yield denialFromRow(row, groups, contexts);
+    after = (rows[rows.length - 1] as { id: number }).id;
+  }
+}

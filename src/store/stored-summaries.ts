@@ -1,0 +1,84 @@
+import type Database from 'better-sqlite3';
+import type { DenialSummary, ExplainStats } from '../analysis/index.js';
+// The listing limits are part of the summary's definition; analysis/index.ts does not export them yet.
+import { COUNTED_PIDS, LISTED_PIDS, LISTED_VALUES } from '../analysis/denial-summary.js';
+import type { DenialGroups, EventContexts } from './denial-dictionaries.js';
+import { eventCondition, type StoredDenialFilter } from './store-filter.js';
+
+/** What `report` renders: the summaries explain would make of the stored events, and counts. */
+export interface StoredExplanation {
+  summaries: DenialSummary[];
+  /**
+   * explain's counts, of the store: `records` stored events, `filtered` those the filter left
+   * out; `lines`, `duplicates` and `malformed` are 0 (each stored event is stored once).
+   */
+  stats: ExplainStats;
+}
+
+interface GroupTotals {
+  group_id: number;
+  count: number;
+  first: number | null;
+  last: number | null;
+  /** The group's first event stored: where explain would have met the group first. */
+  first_id: number;
+}
+
+function addDistinct<T>(list: T[], value: T | null): void {
+  if (value !== null && list.length < LISTED_VALUES && !list.includes(value)) list.push(value);
+}
+
+/**
+ * The stored events as DenialSummary, as DenialAggregator would make them of the same events:
+ * grouped alike, counted once each, the same limits on what is listed. Values are listed in
+ * order of time (events without a time first), where explain lists them in order read.
+ *
+ * SQLite does the work over the `event_report` covering index: one pass for the counts and
+ * times of every group, then per group the distinct pids and contexts in index order (time),
+ * each pass stopping at the most that can be listed or counted.
+ */
+export function storedExplanation(db: Database.Database, groups: DenialGroups, contexts: EventContexts, filter: StoredDenialFilter): StoredExplanation {
+  const total = db.prepare('SELECT count(*) FROM event').pluck().get() as number;
+  const condition = eventCondition(db, filter);
+  if (condition === null) return { summaries: [], stats: storeStats(total, 0) };
+
+  const totals = db.prepare(`
+    SELECT group_id, count(*) AS count, min(time) AS first, max(time) AS last, min(id) AS first_id
+    FROM event INDEXED BY event_report WHERE ${condition.sql} GROUP BY group_id`).all(...condition.params) as GroupTotals[];
+  // DenialAggregator's order: by first time, ties (and groups without a time) in the order met.
+  totals.sort((a, b) => a.first_id - b.first_id);
+  const distinctPids = db.prepare(`
+    SELECT DISTINCT pid FROM event INDEXED BY event_report
+    WHERE group_id = ? AND pid IS NOT NULL AND ${condition.sql} LIMIT ${COUNTED_PIDS}`).pluck();
+  const distinctContexts = db.prepare(`
+    SELECT DISTINCT context_id FROM event INDEXED BY event_report
+    WHERE group_id = ? AND ${condition.sql} LIMIT ${COUNTED_PIDS}`).pluck();
+
+  let matched = 0;
+  const summaries = totals.map((row): DenialSummary => {
+    matched += row.count;
+    const group = groups.get(row.group_id);
+    const pids = distinctPids.all(row.group_id, ...condition.params) as number[];
+    const summary: DenialSummary = {
+      abi: group.abi, arch: group.arch, nr: group.nr, syscall: group.syscall, action: group.action,
+      exe: group.exe, comm: group.comm, count: row.count, first: row.first, last: row.last,
+      pids: pids.slice(0, LISTED_PIDS), pidCount: Math.min(pids.length, COUNTED_PIDS),
+      uids: [], users: [], hosts: [], formats: [], notes: [],
+    };
+    for (const contextId of distinctContexts.all(row.group_id, ...condition.params) as number[]) {
+      const context = contexts.get(contextId);
+      addDistinct(summary.uids, context.uid);
+      addDistinct(summary.users, context.user);
+      addDistinct(summary.hosts, context.host);
+      addDistinct(summary.formats, context.format);
+      for (const note of context.notes) addDistinct(summary.notes, note);
+    }
+    return summary;
+  });
+  summaries.sort((a, b) => (a.first ?? Infinity) - (b.first ?? Infinity));
+  return { summaries, stats: storeStats(total, matched) };
+}
+
+function storeStats(total: number, matched: number): ExplainStats {
+  return { lines: 0, records: total, duplicates: 0, filtered: total - matched, malformed: 0 };
+}
