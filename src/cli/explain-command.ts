@@ -1,17 +1,17 @@
 import { accessSync, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { DenialAggregator, emptyStats } from '../analysis/index.js';
-import { hostAbi, loadBundledSyscallTables } from '../decode/index.js';
+import { DenialAggregator, emptyStats, type DenialFilter, type DenialSummary, type ExplainStats } from '../analysis/index.js';
+import { hostAbi, loadBundledSyscallTables, type AbiRegistry } from '../decode/index.js';
 import { commandSource, fileSource, isGzip, stdinSource, type InputError, type InputSource } from '../input/index.js';
 import {
   COLOUR_PALETTE, PLAIN_PALETTE, formatCount, renderDenialNdjson, renderExplanationJson, renderExplanationText, type UnitAttribution,
 } from '../render/index.js';
-import { attributeDenial } from '../systemd/index.js';
+import { attributeDenial, type SystemdGroups } from '../systemd/index.js';
 import { ExitCode, UsageError } from './exit-code.js';
 import { ProgressLine } from './progress-line.js';
 import { readDenials } from './read-denials.js';
-import { parseTimeSpec } from './time-spec.js';
-import { chooseGroups, loadUnit, rootOption } from './unit-loading.js';
+import { DB_OPTION_HELP, denialFilterOptions, openStore } from './store-commands.js';
+import { chooseGroups, loadUnit, rootOption, type LoadedUnit } from './unit-loading.js';
 
 interface ExplainOptions {
   json?: boolean;
@@ -27,6 +27,8 @@ interface ExplainOptions {
   root?: string;
   systemdVersion?: string;
   systemdGroups?: string;
+  fromDb?: boolean;
+  db?: string;
 }
 
 export const DEFAULT_AUDIT_LOG = '/var/log/audit/audit.log';
@@ -51,15 +53,6 @@ function defaultSources(files: string[], log: (line: string) => void): InputSour
   const journal = commandSource('journalctl', ['-k', '-b', '-o', 'json', '--no-pager']);
   log(`reading ${journal.label} (no file given, ${DEFAULT_AUDIT_LOG} is not readable)`);
   return [journal];
-}
-
-function timeOption(name: string, text: string | undefined, now: number): number | undefined {
-  if (text === undefined) return undefined;
-  const time = parseTimeSpec(text, now);
-  if (time === null) {
-    throw new UsageError(`--${name} ${text}: not a time (try 2023-03-16, "2023-03-16 14:12", @1678972350, "2h ago", today)`);
-  }
-  return time;
 }
 
 /** The size of a regular uncompressed file, which the bytes read can be measured against. */
@@ -98,6 +91,8 @@ export function registerExplainCommand(program: Command): void {
     .option('--root <dir>', 'with --unit: read the unit from this offline image\'s unit directories')
     .option('--systemd-version <version>', 'with --unit: the bundled group table nearest at or below this version')
     .option('--systemd-groups <file>', 'with --unit: saved `systemd-analyze syscall-filter` output from the unit\'s host')
+    .option('--from-db', 'explain the history store (see ingest) instead of log input')
+    .option('--db <path>', `with --from-db: ${DB_OPTION_HELP}`)
     .option('--no-color', 'no colour, even on a terminal')
     .action(async (files: string[], options: ExplainOptions) => {
       process.exitCode = await runExplain(files, options);
@@ -117,12 +112,12 @@ async function runExplain(files: string[], options: ExplainOptions): Promise<num
   // The unit is read before the log, so that a mistake in it is reported at once.
   const unit = unitGiven ? loadUnit(options.unit, options.unitFile, rootOption(options.root)) : null;
   const groups = unit ? chooseGroups(options.systemdGroups, options.systemdVersion) : null;
-  const filter = {
-    exe: options.exe,
-    comm: options.comm,
-    since: timeOption('since', options.since, now),
-    until: timeOption('until', options.until, now),
-  };
+  const filter = denialFilterOptions(options, now);
+  if (options.fromDb) {
+    if (files.length > 0) throw new UsageError('--from-db reads the store: give no log files with it');
+    return explainFromStore(options, filter, unit, groups, tables);
+  }
+  if (options.db !== undefined) throw new UsageError('--db goes with --from-db (or ingest, watch, report)');
   const warn = (line: string): void => void process.stderr.write(`seccomp-explain: ${line}\n`);
   const sources = defaultSources(files, warn);
   const progress = new ProgressLine(process.stderr, (label) => plainFileSize(sources.find((source) => source.label === label)?.path ?? null));
@@ -151,18 +146,42 @@ async function runExplain(files: string[], options: ExplainOptions): Promise<num
   }
   progress.clear();
 
-  const summaries = aggregator.summaries();
-  let attribution: UnitAttribution | null = null;
-  if (unit && groups) {
-    const context = { configuration: unit.configuration, groups, tables, nativeAbi: abi };
-    attribution = { unit: unit.configuration.unit, findings: new Map(summaries.map((summary) => [summary, attributeDenial(summary, context)])) };
-  }
-  if (options.json) process.stdout.write(renderExplanationJson(summaries, stats, attribution));
-  else if (!options.ndjson) {
-    const colour = options.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
-    process.stdout.write(renderExplanationText(summaries, stats, colour ? COLOUR_PALETTE : PLAIN_PALETTE, attribution));
-  }
+  if (!options.ndjson) renderExplanation(aggregator.summaries(), stats, options, unit, groups, tables);
   if (stats.malformed > 0) warn(`${formatCount(stats.malformed)} malformed ${stats.malformed === 1 ? 'record' : 'records'} skipped`);
   if (failures.length > 0) return ExitCode.InputError;
   return events > 0 ? ExitCode.Found : ExitCode.NothingFound;
+}
+
+/** The explanation, with each denial's attribution when a unit was given. */
+function renderExplanation(summaries: DenialSummary[], stats: ExplainStats, options: ExplainOptions, unit: LoadedUnit | null, groups: SystemdGroups | null, tables: AbiRegistry): void {
+  let attribution: UnitAttribution | null = null;
+  if (unit && groups) {
+    const context = { configuration: unit.configuration, groups, tables, nativeAbi: options.abi };
+    attribution = { unit: unit.configuration.unit, findings: new Map(summaries.map((summary) => [summary, attributeDenial(summary, context)])) };
+  }
+  if (options.json) process.stdout.write(renderExplanationJson(summaries, stats, attribution));
+  else {
+    const colour = options.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
+    process.stdout.write(renderExplanationText(summaries, stats, colour ? COLOUR_PALETTE : PLAIN_PALETTE, attribution));
+  }
+}
+
+/** `--from-db`: the same explanation, of the stored history. */
+function explainFromStore(options: ExplainOptions, filter: DenialFilter, unit: LoadedUnit | null, groups: SystemdGroups | null, tables: AbiRegistry): number {
+  const store = openStore(options.db, true);
+  try {
+    if (options.ndjson) {
+      let events = 0;
+      for (const denial of store.denials(filter)) {
+        events++;
+        process.stdout.write(renderDenialNdjson(denial));
+      }
+      return events > 0 ? ExitCode.Found : ExitCode.NothingFound;
+    }
+    const { summaries, stats } = store.explanation(filter);
+    renderExplanation(summaries, stats, options, unit, groups, tables);
+    return summaries.length > 0 ? ExitCode.Found : ExitCode.NothingFound;
+  } finally {
+    store.close();
+  }
 }

@@ -6,6 +6,8 @@ import { packageVersion } from '../package-root.js';
 import { registerExplainCommand } from './explain-command.js';
 import { registerGroupsCommands } from './groups-command.js';
 import { registerSuggestCommand } from './suggest-command.js';
+import { registerStoreCommands } from './store-commands.js';
+import { StoreError } from '../store/index.js';
 import { ExitCode, UsageError } from './exit-code.js';
 
 async function main(argv: string[]): Promise<void> {
@@ -17,6 +19,7 @@ async function main(argv: string[]): Promise<void> {
   registerExplainCommand(program);
   registerSuggestCommand(program);
   registerGroupsCommands(program);
+  registerStoreCommands(program);
   try {
     await program.parseAsync(argv);
   } catch (error) {
@@ -24,7 +27,7 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode === 0 ? 0 : ExitCode.InputError;
       return;
     }
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof StoreError) {
       process.stderr.write(`seccomp-explain: ${error.message}\n`);
       process.exitCode = ExitCode.InputError;
       return;

@@ -12,6 +12,7 @@ import {
 import { SYSTEM_UNIT_DIRECTORY, writeDropIn } from './drop-in-writer.js';
 import { ExitCode, UsageError } from './exit-code.js';
 import { readDenials } from './read-denials.js';
+import { DB_OPTION_HELP, openStore } from './store-commands.js';
 import { chooseGroups, hostRunsSystemd, loadUnit, rootOption } from './unit-loading.js';
 import { listExecStarts } from './unit-tree.js';
 
@@ -26,6 +27,8 @@ interface SuggestOptions {
   abi: string;
   json?: boolean;
   color?: boolean;
+  fromDb?: boolean;
+  db?: string;
 }
 
 /** How many denied processes and exit entries are kept for finding the unit: a log of a million kills needs no more. */
@@ -45,6 +48,8 @@ export function registerSuggestCommand(program: Command): void {
     .option('--exe <pattern>', 'only denials of this executable')
     .option('--abi <abi>', 'the host\'s native ABI (what SystemCallArchitectures=native admits)', hostAbi(process.arch))
     .option('--json', 'one JSON document')
+    .option('--from-db', 'use every denial in the history store (see ingest) instead of log input')
+    .option('--db <path>', `with --from-db: ${DB_OPTION_HELP}`)
     .option('--no-color', 'no colour, even on a terminal')
     .action(async (files: string[], options: SuggestOptions) => {
       process.exitCode = await runSuggest(files, options);
@@ -83,19 +88,35 @@ async function runSuggest(files: string[], options: SuggestOptions): Promise<num
   const exits: UnitExitRecord[] = [];
   const processes: DeniedProcess[] = [];
   let inputFailed = false;
-  const sources = files.length > 0 ? files.map(fileSource) : [stdinSource()];
-  for await (const denial of readDenials(sources, {
-    decode: { tables, assumedAbi: options.abi },
-    filter: { exe: options.exe },
-    now: Date.now(),
-    onInputError: (error) => {
-      inputFailed = true;
-      process.stderr.write(`seccomp-explain: ${error.message}\n`);
-    },
-    onUnitExit: identifying ? (exit) => { if (exits.length < IDENTIFICATION_SAMPLE) exits.push(exit); } : undefined,
-  }, stats)) {
+  const storedUnits = new Set<string | null>();
+  const add = (denial: Denial): void => {
     aggregator.add(denial);
     if (identifying && processes.length < IDENTIFICATION_SAMPLE) processes.push(deniedProcess(denial));
+  };
+  if (options.fromDb) {
+    if (files.length > 0) throw new UsageError('--from-db reads the store: give no log files with it');
+    const store = openStore(options.db, true);
+    try {
+      for (const denial of store.denials({ exe: options.exe })) {
+        add(denial);
+        storedUnits.add(denial.unit);
+      }
+    } finally {
+      store.close();
+    }
+  } else {
+    if (options.db !== undefined) throw new UsageError('--db goes with --from-db');
+    const sources = files.length > 0 ? files.map(fileSource) : [stdinSource()];
+    for await (const denial of readDenials(sources, {
+      decode: { tables, assumedAbi: options.abi },
+      filter: { exe: options.exe },
+      now: Date.now(),
+      onInputError: (error) => {
+        inputFailed = true;
+        process.stderr.write(`seccomp-explain: ${error.message}\n`);
+      },
+      onUnitExit: identifying ? (exit) => { if (exits.length < IDENTIFICATION_SAMPLE) exits.push(exit); } : undefined,
+    }, stats)) add(denial);
   }
   let summaries: DenialSummary[] = aggregator.summaries();
   if (summaries.length === 0) {
@@ -106,7 +127,11 @@ async function runSuggest(files: string[], options: SuggestOptions): Promise<num
   const warnings: string[] = [];
   let unit = options.unit;
   let howFound = options.unit !== undefined ? 'named with --unit' : 'named by the --unit-file';
-  if (identifying) {
+  const [onlyStoredUnit] = storedUnits;
+  if (identifying && storedUnits.size === 1 && typeof onlyStoredUnit === 'string') {
+    unit = onlyStoredUnit;
+    howFound = `from the store: every denial was ingested with --unit ${onlyStoredUnit}`;
+  } else if (identifying) {
     const found = findUnit(processes, exits, root);
     unit = found.unit;
     howFound = found.howFound;

@@ -1,4 +1,5 @@
 import type { DenialSummary, ExplainStats } from '../analysis/index.js';
+import type { Denial } from '../decode/index.js';
 import { attributionLines } from './attribution-text.js';
 import type { UnitAttribution } from './explanation-json.js';
 import { escapeForTerminal, formatCount, formatTime, type Palette } from './terminal-text.js';
@@ -19,6 +20,14 @@ function describeProgram(summary: DenialSummary): string {
   const program = summary.exe ?? summary.comm;
   const name = program === null ? 'unknown program' : escapeForTerminal(program);
   return who.length > 0 ? `${name} (${who.join(', ')})` : name;
+}
+
+/** `watch`: one event as one line, when its denial is new. */
+export function renderDenialLine(denial: Denial, palette: Palette): string {
+  const program = escapeForTerminal(denial.exe ?? denial.comm ?? 'unknown program');
+  const who = denial.uid !== null ? ` uid ${denial.uid}` : denial.user !== null ? ` user ${escapeForTerminal(denial.user)}` : '';
+  const host = denial.host !== null ? ` on ${escapeForTerminal(denial.host)}` : '';
+  return `${formatTime(denial.time)}  ${palette.syscall(describeSyscall(denial))}  ${palette.action(denial.action)}  ${program}${who}${host}\n`;
 }
 
 function describePids(summary: DenialSummary): string {
@@ -52,7 +61,9 @@ function plural(count: number, one: string, many: string): string {
 /** `2 distinct denials from 5 seccomp records in 1 204 lines`. */
 export function describeStats(distinct: number, stats: ExplainStats): string {
   if (stats.records === 0) return `no seccomp records in ${plural(stats.lines, 'line', 'lines')}`;
-  const parts = [`${plural(distinct, 'distinct denial', 'distinct denials')} from ${plural(stats.records, 'seccomp record', 'seccomp records')} in ${plural(stats.lines, 'line', 'lines')}`];
+  // The store's counts have no lines: its events were read before.
+  const where = stats.lines > 0 ? ` in ${plural(stats.lines, 'line', 'lines')}` : '';
+  const parts = [`${plural(distinct, 'distinct denial', 'distinct denials')} from ${plural(stats.records, 'seccomp record', 'seccomp records')}${where}`];
   if (stats.duplicates > 0) parts.push(`${plural(stats.duplicates, 'record', 'records')} seen twice counted once`);
   if (stats.filtered > 0) parts.push(`${plural(stats.filtered, 'event', 'events')} left out by filters`);
   return parts.join('; ');

@@ -1,0 +1,218 @@
+import type { Command } from 'commander';
+import { emptyStats, type DenialFilter } from '../analysis/index.js';
+import { hostAbi, loadBundledSyscallTables, type Denial } from '../decode/index.js';
+import { commandSource, fileSource, followedFileSource, stdinSource, type InputSource } from '../input/index.js';
+import {
+  COLOUR_PALETTE, PLAIN_PALETTE, formatCount, renderDenialLine, renderExplanationJson, renderExplanationText,
+} from '../render/index.js';
+import { currentStorePathContext, defaultStorePath, openDenialStore, type DenialStore } from '../store/index.js';
+import { isValidUnitName } from '../systemd/index.js';
+import { ExitCode, UsageError } from './exit-code.js';
+import { readDenials } from './read-denials.js';
+import { parseTimeSpec } from './time-spec.js';
+
+export const DB_OPTION_HELP = 'the store (default: /var/lib/seccomp-explain/denials.db as root, else $XDG_STATE_HOME/seccomp-explain/denials.db)';
+
+/** Opens `--db PATH`, or the default store (making its directory when it is the default). */
+export function openStore(db: string | undefined, readOnly: boolean): DenialStore {
+  const path = db ?? defaultStorePath(currentStorePathContext());
+  return openDenialStore(path, { readOnly, createDirectory: db === undefined });
+}
+
+function timeOption(name: string, text: string | undefined, now: number): number | undefined {
+  if (text === undefined) return undefined;
+  const time = parseTimeSpec(text, now);
+  if (time === null) throw new UsageError(`--${name} ${text}: not a time (try 2023-03-16, "2023-03-16 14:12", @1678972350, "2h ago", today)`);
+  return time;
+}
+
+/** explain's filters, read from its options (shared by `explain --from-db` and `report`). */
+export function denialFilterOptions(options: { exe?: string; comm?: string; since?: string; until?: string }, now: number): DenialFilter {
+  return { exe: options.exe, comm: options.comm, since: timeOption('since', options.since, now), until: timeOption('until', options.until, now) };
+}
+
+function colourWanted(option: boolean | undefined): boolean {
+  return option !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
+}
+
+interface IngestOptions {
+  db?: string;
+  abi: string;
+  unit?: string;
+  redecode?: boolean;
+}
+
+interface ReportOptions {
+  db?: string;
+  exe?: string;
+  comm?: string;
+  host?: string;
+  unit?: string;
+  since?: string;
+  until?: string;
+  json?: boolean;
+  color?: boolean;
+}
+
+interface WatchOptions {
+  db?: string;
+  abi: string;
+  unit?: string;
+  color?: boolean;
+}
+
+export function registerStoreCommands(program: Command): void {
+  program
+    .command('ingest')
+    .description('store the denials of logs in the history store, each event once')
+    .argument('[files...]', 'log files (plain or gzip); "-" or none for standard input')
+    .option('--db <path>', DB_OPTION_HELP)
+    .option('--unit <name>', 'record that these denials came from this unit (for report --unit)')
+    .option('--redecode', 'decode every stored record again from its text, with this version\'s tables')
+    .option('--abi <abi>', 'ABI of records that do not name one (pre-3.14 kernels)', hostAbi(process.arch))
+    .action(async (files: string[], options: IngestOptions) => {
+      process.exitCode = await runIngest(files, options);
+    });
+  program
+    .command('report')
+    .description('explain the stored denials, as explain does, over the whole history')
+    .option('--db <path>', DB_OPTION_HELP)
+    .option('--exe <pattern>', 'only this executable (exact, or a pattern with * and ?)')
+    .option('--comm <pattern>', 'only this command name')
+    .option('--host <pattern>', 'only events from this host')
+    .option('--unit <pattern>', 'only events ingested with this --unit')
+    .option('--since <time>', 'only events at or after this time')
+    .option('--until <time>', 'only events at or before this time')
+    .option('--json', 'one JSON document, as explain --json')
+    .option('--no-color', 'no colour, even on a terminal')
+    .action((options: ReportOptions) => {
+      process.exitCode = runReport(options);
+    });
+  program
+    .command('watch')
+    .description('follow a log (or journalctl -f), store each event, and print each new distinct denial as it appears')
+    .argument('[file]', 'a log file to follow like tail -F; none for journalctl -f -o json')
+    .option('--db <path>', DB_OPTION_HELP)
+    .option('--unit <name>', 'record that these denials came from this unit')
+    .option('--abi <abi>', 'ABI of records that do not name one (pre-3.14 kernels)', hostAbi(process.arch))
+    .option('--no-color', 'no colour, even on a terminal')
+    .action(async (file: string | undefined, options: WatchOptions) => {
+      process.exitCode = await runWatch(file, options);
+    });
+}
+
+function checkedUnit(unit: string | undefined): string | null {
+  if (unit === undefined) return null;
+  if (!isValidUnitName(unit)) throw new UsageError(`--unit ${unit}: not a unit name (NAME.service, NAME.socket, …)`);
+  return unit;
+}
+
+async function runIngest(files: string[], options: IngestOptions): Promise<number> {
+  const tables = loadBundledSyscallTables();
+  if (!tables.forAbi(options.abi)) throw new UsageError(`--abi ${options.abi}: no such ABI`);
+  const unit = checkedUnit(options.unit);
+  const store = openStore(options.db, false);
+  try {
+    if (options.redecode) {
+      if (files.length > 0) throw new UsageError('--redecode works on what is stored: give no files with it');
+      const counts = store.redecode({ tables });
+      process.stdout.write(`redecoded ${formatCount(counts.events)} stored ${counts.events === 1 ? 'event' : 'events'}: ${formatCount(counts.changed)} changed, ${formatCount(counts.unreadable)} no longer readable (kept as stored) (${store.path})\n`);
+      return ExitCode.Found;
+    }
+    const now = Date.now();
+    const sources = files.length > 0 ? files.map(fileSource) : [stdinSource()];
+    const stats = emptyStats();
+    let added = 0;
+    let known = 0;
+    let inputFailed = false;
+    // One ingest per input: identical records without an audit id are told apart by their order in it.
+    for (const source of sources) {
+      const denials = readDenials([source], {
+        decode: { tables, assumedAbi: options.abi },
+        filter: {},
+        now,
+        onInputError: (error) => {
+          inputFailed = true;
+          process.stderr.write(`seccomp-explain: ${error.message}\n`);
+        },
+      }, stats);
+      const counts = await store.ingest(denials, { parsedAt: now, assumedAbi: options.abi, unitOf: () => unit });
+      added += counts.added;
+      known += counts.known;
+    }
+    // Sightings the reader already knew as the same event (the kernel's line and journald's copy) are known too.
+    known += stats.duplicates;
+    const records = added + known;
+    process.stdout.write(`ingested ${formatCount(records)} ${records === 1 ? 'record' : 'records'}: ${formatCount(added)} new ${added === 1 ? 'denial' : 'denials'}, ${formatCount(known)} already known, ${formatCount(stats.malformed)} malformed (${store.path})\n`);
+    if (inputFailed) return ExitCode.InputError;
+    return records > 0 ? ExitCode.Found : ExitCode.NothingFound;
+  } finally {
+    store.close();
+  }
+}
+
+function runReport(options: ReportOptions): number {
+  const filter = { ...denialFilterOptions(options, Date.now()), host: options.host, unit: options.unit };
+  const store = openStore(options.db, true);
+  try {
+    const { summaries, stats } = store.explanation(filter);
+    if (options.json) process.stdout.write(renderExplanationJson(summaries, stats));
+    else process.stdout.write(renderExplanationText(summaries, stats, colourWanted(options.color) ? COLOUR_PALETTE : PLAIN_PALETTE));
+    return summaries.length > 0 ? ExitCode.Found : ExitCode.NothingFound;
+  } finally {
+    store.close();
+  }
+}
+
+/** What makes denials one distinct denial, as DenialAggregator groups them. */
+function distinctKey(denial: Pick<Denial, 'exe' | 'comm' | 'arch' | 'abi' | 'nr' | 'syscall' | 'action'>): string {
+  return JSON.stringify([denial.exe, denial.comm, denial.arch, denial.abi, denial.nr, denial.syscall, denial.action]);
+}
+
+async function runWatch(file: string | undefined, options: WatchOptions): Promise<number> {
+  const tables = loadBundledSyscallTables();
+  if (!tables.forAbi(options.abi)) throw new UsageError(`--abi ${options.abi}: no such ABI`);
+  const unit = checkedUnit(options.unit);
+  const store = openStore(options.db, false);
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const seen = new Set(store.explanation({}).summaries.map(distinctKey));
+    const source: InputSource = file !== undefined
+      ? followedFileSource(file, stop.signal)
+      : commandSource('journalctl', ['-f', '-o', 'json', '--no-pager', '-b'], stop.signal);
+    process.stderr.write(`seccomp-explain: watching ${source.label}, storing in ${store.path} (Ctrl-C ends)\n`);
+    const palette = colourWanted(options.color) ? COLOUR_PALETTE : PLAIN_PALETTE;
+    let inputFailed = false;
+    const now = Date.now();
+    const stats = emptyStats();
+    const denials = readDenials([source], {
+      decode: { tables, assumedAbi: options.abi },
+      filter: {},
+      now,
+      onInputError: (error) => {
+        inputFailed = true;
+        process.stderr.write(`seccomp-explain: ${error.message}\n`);
+      },
+    }, stats);
+    async function* printingNew(): AsyncGenerator<Denial> {
+      for await (const denial of denials) {
+        const key = distinctKey(denial);
+        if (!seen.has(key)) {
+          seen.add(key);
+          process.stdout.write(renderDenialLine(denial, palette));
+        }
+        yield denial;
+      }
+    }
+    const counts = await store.ingest(printingNew(), { parsedAt: now, assumedAbi: options.abi, unitOf: () => unit, maxBatchDelayMs: 200 });
+    process.stderr.write(`seccomp-explain: stored ${formatCount(counts.added)} new ${counts.added === 1 ? 'event' : 'events'}, ${formatCount(counts.known + stats.duplicates)} already known\n`);
+    return inputFailed ? ExitCode.InputError : ExitCode.Found;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    store.close();
+  }
+}
