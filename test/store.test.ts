@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { denialLogChunks } from '../bench/generate-denial-log.js';
 import { DenialAggregator } from '../src/analysis/index.js';
 import { loadBundledSyscallTables, type Denial } from '../src/decode/index.js';
@@ -20,8 +20,15 @@ import { decodeAll, fixture, FIXTURE_NOW, readJson, REPO, runCli } from './suppo
 const CHILD = join(REPO, 'dist', 'test', 'support', 'store-child.js');
 const INGEST = { parsedAt: FIXTURE_NOW, assumedAbi: 'x86_64' };
 
+const temporaryDirectories: string[] = [];
+afterAll(() => {
+  for (const directory of temporaryDirectories) rmSync(directory, { recursive: true, force: true });
+});
+
 function temporaryDirectory(): string {
-  return mkdtempSync(join(tmpdir(), 'seccomp-explain-store-'));
+  const directory = mkdtempSync(join(tmpdir(), 'seccomp-explain-store-'));
+  temporaryDirectories.push(directory);
+  return directory;
 }
 
 function newStorePath(): string {

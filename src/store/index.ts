@@ -10,4 +10,3 @@ export type { StoredDenialFilter } from './store-filter.js';
 export type { StoredExplanation } from './stored-summaries.js';
 export type { StoredDenial } from './stored-denials.js';
 export type { RedecodeOptions, RedecodeCounts } from './event-redecoder.js';
-export { eventKey, normalisedRecord, type EventKey } from './event-key.js';

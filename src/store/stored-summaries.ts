@@ -1,7 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { DenialSummary, ExplainStats } from '../analysis/index.js';
-// The listing limits are part of the summary's definition; analysis/index.ts does not export them yet.
-import { COUNTED_PIDS, LISTED_PIDS, LISTED_VALUES } from '../analysis/denial-summary.js';
+import { COUNTED_PIDS, LISTED_PIDS, LISTED_VALUES, type DenialSummary, type ExplainStats } from '../analysis/index.js';
 import type { DenialGroups, EventContexts } from './denial-dictionaries.js';
 import { eventCondition, type StoredDenialFilter } from './store-filter.js';
 

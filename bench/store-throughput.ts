@@ -1,0 +1,210 @@
+/**
+ * Benchmark of the history store (src/store/) on a file database: how fast denials go in,
+ * the first time and again, and how fast `report` answers over a million of them.
+ *
+ *   npm run bench                                  # this, then the explain benchmark
+ *   npm run bench:store -- --events 200000         # a quick run
+ *   node dist/bench/store-throughput.js --runs 5   # without building
+ *   options: --events N (1 000 000; env SECCOMP_EXPLAIN_STORE_BENCH_EVENTS), --runs N (report
+ *   runs, 3), --cache-dir DIR (.cache/bench/; env SECCOMP_EXPLAIN_BENCH_DIR)
+ *
+ * The input is an auditd log in which every line is a SECCOMP record (bench/generate-denial-log.ts),
+ * decoded once into memory; the store is then timed on those denials alone. The same ingest
+ * from the file (read, parse, decode, store, as `ingest` does) is timed too, beside the
+ * decoding alone, which bounds it.
+ *
+ * Exit status: 0 every target met, 1 a target missed, 2 the benchmark could not run.
+ */
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { emptyStats } from '../src/analysis/index.js';
+import { readDenials } from '../src/cli/read-denials.js';
+import { loadBundledSyscallTables, type Denial } from '../src/decode/index.js';
+import { fileSource } from '../src/input/index.js';
+import { openDenialStore, type DenialStore, type StoredDenialFilter } from '../src/store/index.js';
+import { ensureDenialLog } from './generate-denial-log.js';
+
+const TARGET_INGEST_PER_SECOND = 100_000;
+const TARGET_REPORT_SECONDS = 1;
+const ABI = 'x86_64';
+
+interface Options {
+  events: number;
+  runs: number;
+  cacheDir: string;
+}
+
+function findRepoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the repository root (package.json)');
+    dir = parent;
+  }
+  return dir;
+}
+
+function readOptions(repo: string): Options {
+  const { values } = parseArgs({
+    options: {
+      events: { type: 'string', default: process.env.SECCOMP_EXPLAIN_STORE_BENCH_EVENTS ?? '1000000' },
+      runs: { type: 'string', default: '3' },
+      'cache-dir': { type: 'string', default: process.env.SECCOMP_EXPLAIN_BENCH_DIR ?? join(repo, '.cache', 'bench') },
+    },
+  });
+  const events = Number(values.events);
+  const runs = Number(values.runs);
+  if (!Number.isSafeInteger(events) || events < 1) throw new Error(`--events ${values.events}: not a count`);
+  if (!Number.isSafeInteger(runs) || runs < 1) throw new Error(`--runs ${values.runs}: not a count`);
+  return { events, runs, cacheDir: values['cache-dir'] };
+}
+
+function seconds(since: number): number {
+  return (performance.now() - since) / 1000;
+}
+
+function rate(count: number, time: number): string {
+  return `${Math.round(count / time).toLocaleString('en-US')}/s`;
+}
+
+function freshStore(path: string): DenialStore {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+  return openDenialStore(path);
+}
+
+function storeBytes(path: string): number {
+  return ['', '-wal'].reduce((sum, suffix) => sum + (existsSync(`${path}${suffix}`) ? statSync(`${path}${suffix}`).size : 0), 0);
+}
+
+const now = Date.now();
+const decodeOptions = {
+  decode: { tables: loadBundledSyscallTables(), assumedAbi: ABI },
+  filter: {},
+  now,
+  onInputError: (error: Error): never => {
+    throw error;
+  },
+};
+
+function denialsOf(path: string, stats = emptyStats()): AsyncGenerator<Denial> {
+  return readDenials([fileSource(path)], decodeOptions, stats);
+}
+
+function verdict(ok: boolean | null, text: string): boolean {
+  console.log(`  ${ok === null ? 'INFO' : ok ? 'PASS' : 'FAIL'}  ${text}`);
+  return ok !== false;
+}
+
+async function main(): Promise<number> {
+  const repo = findRepoRoot();
+  let options: Options;
+  try {
+    options = readOptions(repo);
+  } catch (error) {
+    console.error(`store-throughput: ${(error as Error).message}`);
+    return 2;
+  }
+  const generating = performance.now();
+  const { log, reused } = ensureDenialLog(options.cacheDir, options.events);
+  console.log(`log:   ${relative(repo, log.path)} (${reused ? 'cached' : `written in ${seconds(generating).toFixed(1)} s`})`);
+  console.log(`       ${log.events.toLocaleString('en-US')} SECCOMP records, ${(log.bytes / 1e6).toFixed(0)} MB`);
+  const storePath = join(options.cacheDir, 'store', 'bench.db');
+  mkdirSync(dirname(storePath), { recursive: true });
+  console.log(`store: ${relative(repo, storePath)}`);
+  console.log('');
+
+  const rows: [string, string, string][] = [];
+  const row = (label: string, time: number, count: number): void => void rows.push([label, `${time.toFixed(2)} s`, rate(count, time)]);
+
+  // Decoding alone: what explain does per record, and what bounds an ingest from the file.
+  let started = performance.now();
+  let decoded = 0;
+  for await (const _denial of denialsOf(log.path)) decoded++;
+  const decodeSeconds = seconds(started);
+  if (decoded !== log.events) {
+    console.error(`store-throughput: decoded ${decoded} events of ${log.events}`);
+    return 2;
+  }
+  row('decode the log (no store)', decodeSeconds, decoded);
+
+  // The whole ingest from the file, as `seccomp-explain ingest FILE` does it.
+  let store = freshStore(storePath);
+  const fileCounts = [];
+  const fileSeconds = [];
+  for (let pass = 0; pass < 2; pass++) {
+    started = performance.now();
+    fileCounts.push(await store.ingest(denialsOf(log.path), { parsedAt: now, assumedAbi: ABI }));
+    fileSeconds.push(seconds(started));
+  }
+  row('from the file: first ingest', fileSeconds[0] as number, log.events);
+  row('from the file: second ingest', fileSeconds[1] as number, log.events);
+  store.close();
+
+  // The store alone, on denials decoded beforehand.
+  const denials: Denial[] = [];
+  for await (const denial of denialsOf(log.path)) denials.push(denial);
+  store = freshStore(storePath);
+  started = performance.now();
+  const firstCounts = await store.ingest(denials, { parsedAt: now, assumedAbi: ABI });
+  const firstSeconds = seconds(started);
+  row('store alone: first ingest', firstSeconds, denials.length);
+  started = performance.now();
+  const secondCounts = await store.ingest(denials, { parsedAt: now, assumedAbi: ABI });
+  const secondSeconds = seconds(started);
+  row('store alone: second ingest', secondSeconds, denials.length);
+  const bytes = storeBytes(storePath);
+
+  const times = denials.map((denial) => denial.time as number);
+  const week = 7 * 24 * 3600 * 1000;
+  const middle = (times[0] as number) + ((times[times.length - 1] as number) - (times[0] as number)) / 2;
+  denials.length = 0;
+  const reports: [string, StoredDenialFilter][] = [
+    ['report, everything', {}],
+    ['report --since/--until (one week)', { since: middle, until: middle + week }],
+    ['report --exe "*/chrome"', { exe: '*/chrome' }],
+    ['report --host web2', { host: 'web2' }],
+  ];
+  const reportTimes: { label: string; runs: number[]; count: number }[] = [];
+  for (const [label, filter] of reports) {
+    const runs: number[] = [];
+    let count = 0;
+    for (let run = 0; run < options.runs; run++) {
+      started = performance.now();
+      const explanation = store.explanation(filter);
+      runs.push(seconds(started));
+      count = explanation.summaries.reduce((sum, summary) => sum + summary.count, 0);
+    }
+    reportTimes.push({ label, runs, count });
+  }
+  store.close();
+
+  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((cells) => (cells[column] as string).length), ['', 'time', 'rate'][column]?.length ?? 0));
+  const line = (cells: string[]): string => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[0] as number) : cell.padStart(widths[column] as number))).join('   ');
+  console.log(line(['', 'time', 'rate']));
+  for (const cells of rows) console.log(line(cells));
+  console.log('');
+  console.log(`store file after ${log.events.toLocaleString('en-US')} events: ${(bytes / 1e6).toFixed(0)} MB (${Math.round(bytes / log.events)} bytes per event)`);
+  console.log('');
+  for (const { label, runs, count } of reportTimes) {
+    console.log(`${label.padEnd(36)} ${runs.map((run) => `${(run * 1000).toFixed(0).padStart(5)} ms`).join(' ')}   ${count.toLocaleString('en-US')} events`);
+  }
+  console.log('');
+
+  console.log('verdicts');
+  const firstRate = log.events / firstSeconds;
+  const secondRate = log.events / secondSeconds;
+  let ok = true;
+  ok = verdict(firstCounts.added === log.events && secondCounts.known === log.events, `each event stored once: first ${firstCounts.added} added, second ${secondCounts.known} known of ${log.events}`) && ok;
+  ok = verdict(fileCounts[0]?.added === log.events && fileCounts[1]?.known === log.events, `the same from the file: ${fileCounts[0]?.added} added, then ${fileCounts[1]?.known} known`) && ok;
+  ok = verdict(reportTimes[0]?.count === log.events, `report counts ${reportTimes[0]?.count} events, stored ${log.events}`) && ok;
+  ok = verdict(firstRate >= TARGET_INGEST_PER_SECOND, `store alone: first ingest ${rate(log.events, firstSeconds)} (target >= ${TARGET_INGEST_PER_SECOND.toLocaleString('en-US')}/s)`) && ok;
+  ok = verdict(secondRate >= firstRate, `store alone: second ingest ${rate(log.events, secondSeconds)}, at least as fast as the first`) && ok;
+  const slowest = Math.max(...reportTimes.flatMap((report) => report.runs));
+  ok = verdict(slowest < TARGET_REPORT_SECONDS, `report over ${log.events.toLocaleString('en-US')} events: slowest run ${(slowest * 1000).toFixed(0)} ms (target < ${TARGET_REPORT_SECONDS * 1000} ms)`) && ok;
+  verdict(null, `from the file (read, parse, decode, store on one thread): ${rate(log.events, fileSeconds[0] as number)} first, ${rate(log.events, fileSeconds[1] as number)} second; decoding alone runs at ${rate(log.events, decodeSeconds)} on the same thread`);
+  return ok ? 0 : 1;
+}
+
+process.exitCode = await main();
