@@ -12,10 +12,10 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureAuditLog, formatSize, parseSize, type GeneratedLog } from './generate-audit-log.js';
+import { packageRoot } from '../src/package-root.js';
 
 const TARGET_GREP_RATIO = 0.67;
 const TARGET_AUSEARCH_RATIO = 10;
@@ -45,16 +45,6 @@ interface Measurement {
   label: string;
   runs: Run[];
   best: Run;
-}
-
-function findRepoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the repository root (package.json)');
-    dir = parent;
-  }
-  return dir;
 }
 
 function readOptions(repo: string): Options {
@@ -197,7 +187,7 @@ function verdict(ok: boolean | null, text: string): boolean {
 }
 
 async function main(): Promise<number> {
-  const repo = findRepoRoot();
+  const repo = packageRoot();
   const options = readOptions(repo);
   const cli = options.cli;
 

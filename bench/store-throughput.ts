@@ -17,7 +17,6 @@
  */
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { emptyStats } from '../src/analysis/index.js';
 import { readDenials } from '../src/cli/read-denials.js';
@@ -25,6 +24,7 @@ import { loadBundledSyscallTables, type Denial } from '../src/decode/index.js';
 import { fileSource } from '../src/input/index.js';
 import { openDenialStore, type DenialStore, type StoredDenialFilter } from '../src/store/index.js';
 import { ensureDenialLog } from './generate-denial-log.js';
+import { packageRoot } from '../src/package-root.js';
 
 const TARGET_INGEST_PER_SECOND = 100_000;
 const TARGET_REPORT_SECONDS = 1;
@@ -34,16 +34,6 @@ interface Options {
   events: number;
   runs: number;
   cacheDir: string;
-}
-
-function findRepoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the repository root (package.json)');
-    dir = parent;
-  }
-  return dir;
 }
 
 function readOptions(repo: string): Options {
@@ -98,7 +88,7 @@ function verdict(ok: boolean | null, text: string): boolean {
 }
 
 async function main(): Promise<number> {
-  const repo = findRepoRoot();
+  const repo = packageRoot();
   let options: Options;
   try {
     options = readOptions(repo);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { emptyStats, type DenialFilter } from '../analysis/index.js';
-import { hostAbi, loadBundledSyscallTables, type Denial } from '../decode/index.js';
+import { emptyStats, type DenialFilter, type ExplainStats } from '../analysis/index.js';
+import { hostAbi, loadBundledSyscallTables, type AbiRegistry, type Denial } from '../decode/index.js';
 import { commandSource, fileSource, followedFileSource, stdinSource, type InputSource } from '../input/index.js';
 import {
   COLOUR_PALETTE, PLAIN_PALETTE, formatCount, renderDenialLine, renderExplanationJson, renderExplanationText,
@@ -101,6 +101,19 @@ export function registerStoreCommands(program: Command): void {
     });
 }
 
+/** Every event of one source, to be stored: no filter, read errors said on stderr. */
+function readSource(source: InputSource, reading: { tables: AbiRegistry; abi: string; now: number; stats: ExplainStats; onFailure: () => void }): AsyncGenerator<Denial> {
+  return readDenials([source], {
+    decode: { tables: reading.tables, assumedAbi: reading.abi },
+    filter: {},
+    now: reading.now,
+    onInputError: (error) => {
+      reading.onFailure();
+      process.stderr.write(`seccomp-explain: ${error.message}\n`);
+    },
+  }, reading.stats);
+}
+
 function checkedUnit(unit: string | undefined): string | null {
   if (unit === undefined) return null;
   if (!isValidUnitName(unit)) throw new UsageError(`--unit ${unit}: not a unit name (NAME.service, NAME.socket, …)`);
@@ -127,15 +140,7 @@ async function runIngest(files: string[], options: IngestOptions): Promise<numbe
     let inputFailed = false;
     // One ingest per input: identical records without an audit id are told apart by their order in it.
     for (const source of sources) {
-      const denials = readDenials([source], {
-        decode: { tables, assumedAbi: options.abi },
-        filter: {},
-        now,
-        onInputError: (error) => {
-          inputFailed = true;
-          process.stderr.write(`seccomp-explain: ${error.message}\n`);
-        },
-      }, stats);
+      const denials = readSource(source, { tables, abi: options.abi, now, stats, onFailure: () => { inputFailed = true; } });
       const counts = await store.ingest(denials, { parsedAt: now, assumedAbi: options.abi, unitOf: () => unit });
       added += counts.added;
       known += counts.known;
@@ -188,15 +193,7 @@ async function runWatch(file: string | undefined, options: WatchOptions): Promis
     let inputFailed = false;
     const now = Date.now();
     const stats = emptyStats();
-    const denials = readDenials([source], {
-      decode: { tables, assumedAbi: options.abi },
-      filter: {},
-      now,
-      onInputError: (error) => {
-        inputFailed = true;
-        process.stderr.write(`seccomp-explain: ${error.message}\n`);
-      },
-    }, stats);
+    const denials = readSource(source, { tables, abi: options.abi, now, stats, onFailure: () => { inputFailed = true; } });
     async function* printingNew(): AsyncGenerator<Denial> {
       for await (const denial of denials) {
         const key = distinctKey(denial);

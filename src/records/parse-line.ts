@@ -1,6 +1,6 @@
 import { parseAuditBody, parseInterpretedBody, type ParsedAuditBody, type RecordFields } from './audit-fields.js';
 import { parseAuditEventId, parseInterpretedEventId, validTime } from './audit-id.js';
-import type { AuditRecord, LineReading, MalformedRecord, RecordFormat } from './audit-record.js';
+import type { LineReading, MalformedRecord, RecordFormat } from './audit-record.js';
 import { parseSyslogPrefix, type SyslogPrefix } from './syslog-prefix.js';
 
 export interface ParseContext {
