@@ -36,6 +36,11 @@ function addDistinct<T>(list: T[], value: T | null): void {
   if (value !== null && list.length < LISTED_VALUES && !list.includes(value)) list.push(value);
 }
 
+/** What makes events one distinct denial: the same program, ABI, syscall and action. The store keeps it as its group key. */
+export function denialGroupKey(denial: Pick<Denial, 'exe' | 'comm' | 'arch' | 'abi' | 'nr' | 'syscall' | 'action'>): string {
+  return [denial.exe, denial.comm, denial.arch, denial.abi, denial.nr, denial.syscall, denial.action].join('\u0000');
+}
+
 /**
  * Groups events by program, ABI, syscall and action, counting them and keeping when, which
  * processes and which users. Groups come out sorted by first sighting.
@@ -46,7 +51,7 @@ export class DenialAggregator {
   private readonly extraPids = new Map<string, Set<number>>();
 
   add(denial: Denial): void {
-    const key = [denial.exe, denial.comm, denial.arch, denial.abi, denial.nr, denial.syscall, denial.action].join('\u0000');
+    const key = denialGroupKey(denial);
     let summary = this.groups.get(key);
     if (!summary) {
       summary = {

@@ -7,6 +7,7 @@ import {
   COLOUR_PALETTE, PLAIN_PALETTE, formatCount, renderDenialNdjson, renderExplanationJson, renderExplanationText, type UnitAttribution,
 } from '../render/index.js';
 import { attributeDenial, type SystemdGroups } from '../systemd/index.js';
+import { colourWanted } from './colour-choice.js';
 import { ExitCode, UsageError } from './exit-code.js';
 import { ProgressLine } from './progress-line.js';
 import { readDenials } from './read-denials.js';
@@ -161,8 +162,7 @@ function renderExplanation(summaries: DenialSummary[], stats: ExplainStats, opti
   }
   if (options.json) process.stdout.write(renderExplanationJson(summaries, stats, attribution));
   else {
-    const colour = options.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
-    process.stdout.write(renderExplanationText(summaries, stats, colour ? COLOUR_PALETTE : PLAIN_PALETTE, attribution));
+    process.stdout.write(renderExplanationText(summaries, stats, colourWanted(options.color) ? COLOUR_PALETTE : PLAIN_PALETTE, attribution));
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { emptyStats, type DenialFilter, type ExplainStats } from '../analysis/index.js';
+import { denialGroupKey, emptyStats, type DenialFilter, type ExplainStats } from '../analysis/index.js';
 import { hostAbi, loadBundledSyscallTables, type AbiRegistry, type Denial } from '../decode/index.js';
 import { commandSource, fileSource, followedFileSource, stdinSource, type InputSource } from '../input/index.js';
 import {
@@ -7,6 +7,7 @@ import {
 } from '../render/index.js';
 import { currentStorePathContext, defaultStorePath, openDenialStore, type DenialStore } from '../store/index.js';
 import { isValidUnitName } from '../systemd/index.js';
+import { colourWanted } from './colour-choice.js';
 import { ExitCode, UsageError } from './exit-code.js';
 import { readDenials } from './read-denials.js';
 import { parseTimeSpec } from './time-spec.js';
@@ -29,10 +30,6 @@ function timeOption(name: string, text: string | undefined, now: number): number
 /** explain's filters, read from its options (shared by `explain --from-db` and `report`). */
 export function denialFilterOptions(options: { exe?: string; comm?: string; since?: string; until?: string }, now: number): DenialFilter {
   return { exe: options.exe, comm: options.comm, since: timeOption('since', options.since, now), until: timeOption('until', options.until, now) };
-}
-
-function colourWanted(option: boolean | undefined): boolean {
-  return option !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
 }
 
 interface IngestOptions {
@@ -169,11 +166,6 @@ function runReport(options: ReportOptions): number {
   }
 }
 
-/** What makes denials one distinct denial, as DenialAggregator groups them. */
-function distinctKey(denial: Pick<Denial, 'exe' | 'comm' | 'arch' | 'abi' | 'nr' | 'syscall' | 'action'>): string {
-  return JSON.stringify([denial.exe, denial.comm, denial.arch, denial.abi, denial.nr, denial.syscall, denial.action]);
-}
-
 async function runWatch(file: string | undefined, options: WatchOptions): Promise<number> {
   const tables = loadBundledSyscallTables();
   if (!tables.forAbi(options.abi)) throw new UsageError(`--abi ${options.abi}: no such ABI`);
@@ -184,7 +176,7 @@ async function runWatch(file: string | undefined, options: WatchOptions): Promis
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const seen = new Set(store.explanation({}).summaries.map(distinctKey));
+    const seen = new Set(store.explanation({}).summaries.map(denialGroupKey));
     const source: InputSource = file !== undefined
       ? followedFileSource(file, stop.signal)
       : commandSource('journalctl', ['-f', '-o', 'json', '--no-pager', '-b'], stop.signal);
@@ -196,7 +188,7 @@ async function runWatch(file: string | undefined, options: WatchOptions): Promis
     const denials = readSource(source, { tables, abi: options.abi, now, stats, onFailure: () => { inputFailed = true; } });
     async function* printingNew(): AsyncGenerator<Denial> {
       for await (const denial of denials) {
-        const key = distinctKey(denial);
+        const key = denialGroupKey(denial);
         if (!seen.has(key)) {
           seen.add(key);
           process.stdout.write(renderDenialLine(denial, palette));

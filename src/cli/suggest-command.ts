@@ -10,6 +10,7 @@ import {
   attributeDenial, broadAlternative, identifyUnit, isValidUnitName, suggestDropIn, unitWarnings, type DeniedProcess,
 } from '../systemd/index.js';
 import { SYSTEM_UNIT_DIRECTORY, writeDropIn } from './drop-in-writer.js';
+import { colourWanted } from './colour-choice.js';
 import { ExitCode, UsageError } from './exit-code.js';
 import { readDenials } from './read-denials.js';
 import { DB_OPTION_HELP, openStore } from './store-commands.js';
@@ -171,8 +172,7 @@ async function runSuggest(files: string[], options: SuggestOptions): Promise<num
   };
   if (options.json) process.stdout.write(renderSuggestionJson(report));
   else {
-    const colour = options.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
-    process.stdout.write(renderSuggestionText(report, colour ? COLOUR_PALETTE : PLAIN_PALETTE));
+    process.stdout.write(renderSuggestionText(report, colourWanted(options.color) ? COLOUR_PALETTE : PLAIN_PALETTE));
   }
   return inputFailed ? ExitCode.InputError : ExitCode.Found;
 }

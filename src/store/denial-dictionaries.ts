@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { denialGroupKey } from '../analysis/index.js';
 import type { Denial, SeccompAction } from '../decode/index.js';
 import type { RecordFormat } from '../records/index.js';
 
@@ -23,11 +24,6 @@ export interface EventContext {
   format: RecordFormat;
   notes: string[];
   unit: string | null;
-}
-
-/** DenialAggregator's grouping key, so that report groups exactly as explain does. */
-function groupKey(denial: Denial): string {
-  return [denial.exe, denial.comm, denial.arch, denial.abi, denial.nr, denial.syscall, denial.action].join('\u0000');
 }
 
 /** A text length-prefixed, so that no value can run into the next (log text may hold any byte). */
@@ -74,7 +70,8 @@ export class DenialGroups {
 
   /** The group's id, the row made when this is its first denial. Call inside a write transaction. */
   idOf(denial: Denial): number {
-    const key = groupKey(denial);
+    // DenialAggregator's own key, so that report groups exactly as explain does.
+    const key = denialGroupKey(denial);
     const known = this.idsByKey.get(key);
     if (known !== undefined) return known;
     this.insert.run(key, denial.exe, denial.comm, denial.arch, denial.abi, denial.nr, denial.syscall, denial.action);
