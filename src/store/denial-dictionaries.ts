@@ -52,29 +52,28 @@ function contextFromRow(row: ContextRow): EventContext {
 }
 
 /**
- * `denial_group`: rows made on first sight and remembered, since a store holds few. The first
- * denial of a group gives it its values, as the first of a group does in explain.
+ * A table of rows made on first sight and remembered, since a store holds few: each row has a
+ * unique `key` and the values it stands for. Ids are found by key when writing, rows by id when
+ * reading.
  */
-export class DenialGroups {
+class InternedRows<Row, Value> {
   private readonly idsByKey = new Map<string, number>();
-  private readonly byId = new Map<number, DenialGroup>();
+  private readonly byId = new Map<number, Value>();
   private readonly insert: Database.Statement;
   private readonly selectByKey: Database.Statement;
   private readonly selectById: Database.Statement;
 
-  constructor(db: Database.Database) {
-    this.insert = db.prepare('INSERT OR IGNORE INTO denial_group (key, exe, comm, arch, abi, nr, syscall, action) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    this.selectByKey = db.prepare('SELECT id FROM denial_group WHERE key = ?').pluck();
-    this.selectById = db.prepare('SELECT id, exe, comm, arch, abi, nr, syscall, action FROM denial_group WHERE id = ?');
+  constructor(db: Database.Database, private readonly table: string, columns: readonly string[], private readonly fromRow: (row: Row) => Value) {
+    this.insert = db.prepare(`INSERT OR IGNORE INTO ${table} (key, ${columns.join(', ')}) VALUES (?${', ?'.repeat(columns.length)})`);
+    this.selectByKey = db.prepare(`SELECT id FROM ${table} WHERE key = ?`).pluck();
+    this.selectById = db.prepare(`SELECT id, ${columns.join(', ')} FROM ${table} WHERE id = ?`);
   }
 
-  /** The group's id, the row made when this is its first denial. Call inside a write transaction. */
-  idOf(denial: Denial): number {
-    // DenialAggregator's own key, so that report groups exactly as explain does.
-    const key = denialGroupKey(denial);
+  /** The id of the row with this key, made from `values` (in column order) if new. Call inside a write transaction. */
+  protected idFor(key: string, values: unknown[]): number {
     const known = this.idsByKey.get(key);
     if (known !== undefined) return known;
-    this.insert.run(key, denial.exe, denial.comm, denial.arch, denial.abi, denial.nr, denial.syscall, denial.action);
+    this.insert.run(key, ...values);
     const id = this.selectByKey.get(key) as number;
     this.idsByKey.set(key, id);
     return id;
@@ -86,29 +85,38 @@ export class DenialGroups {
     this.byId.clear();
   }
 
-  get(id: number): DenialGroup {
-    let group = this.byId.get(id);
-    if (!group) {
-      group = this.selectById.get(id) as DenialGroup | undefined;
-      if (!group) throw new Error(`denial_group ${id} is missing`);
-      this.byId.set(id, group);
+  get(id: number): Value {
+    let value = this.byId.get(id);
+    if (value === undefined) {
+      const row = this.selectById.get(id) as Row | undefined;
+      if (!row) throw new Error(`${this.table} ${id} is missing`);
+      value = this.fromRow(row);
+      this.byId.set(id, value);
     }
-    return group;
+    return value;
   }
 }
 
-/** `event_context`: like `DenialGroups`, for the listed values and the unit. */
-export class EventContexts {
-  private readonly idsByKey = new Map<string, number>();
-  private readonly byId = new Map<number, EventContext>();
-  private readonly insert: Database.Statement;
-  private readonly selectByKey: Database.Statement;
-  private readonly selectById: Database.Statement;
-
+/**
+ * `denial_group`: what explain groups events by. The first denial of a group gives it its
+ * values, as the first of a group does in explain.
+ */
+export class DenialGroups extends InternedRows<DenialGroup, DenialGroup> {
   constructor(db: Database.Database) {
-    this.insert = db.prepare('INSERT OR IGNORE INTO event_context (key, uid, user, host, format, notes, unit) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    this.selectByKey = db.prepare('SELECT id FROM event_context WHERE key = ?').pluck();
-    this.selectById = db.prepare('SELECT id, uid, user, host, format, notes, unit FROM event_context WHERE id = ?');
+    super(db, 'denial_group', ['exe', 'comm', 'arch', 'abi', 'nr', 'syscall', 'action'], (row) => row);
+  }
+
+  /** The group's id, the row made when this is its first denial. Call inside a write transaction. */
+  idOf(denial: Denial): number {
+    // DenialAggregator's own key, so that report groups exactly as explain does.
+    return this.idFor(denialGroupKey(denial), [denial.exe, denial.comm, denial.arch, denial.abi, denial.nr, denial.syscall, denial.action]);
+  }
+}
+
+/** `event_context`: the values a summary lists, and the unit. */
+export class EventContexts extends InternedRows<ContextRow, EventContext> {
+  constructor(db: Database.Database) {
+    super(db, 'event_context', ['uid', 'user', 'host', 'format', 'notes', 'unit'], contextFromRow);
   }
 
   /** The id of a denial's context with this unit. Call inside a write transaction. */
@@ -122,29 +130,6 @@ export class EventContexts {
   }
 
   private idOfContext(context: Omit<EventContext, 'id'>): number {
-    const key = contextKey(context);
-    const known = this.idsByKey.get(key);
-    if (known !== undefined) return known;
-    this.insert.run(key, context.uid, context.user, context.host, context.format, JSON.stringify(context.notes), context.unit);
-    const id = this.selectByKey.get(key) as number;
-    this.idsByKey.set(key, id);
-    return id;
-  }
-
-  /** Drops what is remembered: after a rolled-back transaction, ids it made do not exist. */
-  forget(): void {
-    this.idsByKey.clear();
-    this.byId.clear();
-  }
-
-  get(id: number): EventContext {
-    let context = this.byId.get(id);
-    if (!context) {
-      const row = this.selectById.get(id) as ContextRow | undefined;
-      if (!row) throw new Error(`event_context ${id} is missing`);
-      context = contextFromRow(row);
-      this.byId.set(id, context);
-    }
-    return context;
+    return this.idFor(contextKey(context), [context.uid, context.user, context.host, context.format, JSON.stringify(context.notes), context.unit]);
   }
 }
