@@ -167,8 +167,8 @@ function renderExplanation(summaries: DenialSummary[], stats: ExplainStats, opti
 }
 
 /** `--from-db`: the same explanation, of the stored history. */
-function explainFromStore(options: ExplainOptions, filter: DenialFilter, unit: LoadedUnit | null, groups: SystemdGroups | null, tables: AbiRegistry): number {
-  const store = openStore(options.db, true);
+async function explainFromStore(options: ExplainOptions, filter: DenialFilter, unit: LoadedUnit | null, groups: SystemdGroups | null, tables: AbiRegistry): Promise<number> {
+  const store = await openStore(options.db, true);
   try {
     if (options.ndjson) {
       let events = 0;

@@ -7,7 +7,8 @@ import { registerExplainCommand } from './explain-command.js';
 import { registerGroupsCommands } from './groups-command.js';
 import { registerSuggestCommand } from './suggest-command.js';
 import { registerStoreCommands } from './store-commands.js';
-import { StoreError } from '../store/index.js';
+// The store's errors alone: loading src/store/index.js would load SQLite into every command.
+import { StoreError } from '../store/store-errors.js';
 import { ExitCode, UsageError } from './exit-code.js';
 
 async function main(argv: string[]): Promise<void> {

@@ -5,7 +5,7 @@ import { commandSource, fileSource, followedFileSource, stdinSource, type InputS
 import {
   COLOUR_PALETTE, PLAIN_PALETTE, formatCount, renderDenialLine, renderExplanationJson, renderExplanationText,
 } from '../render/index.js';
-import { currentStorePathContext, defaultStorePath, openDenialStore, type DenialStore } from '../store/index.js';
+import type { DenialStore } from '../store/index.js';
 import { isValidUnitName } from '../systemd/index.js';
 import { colourWanted } from './colour-choice.js';
 import { ExitCode, UsageError } from './exit-code.js';
@@ -14,8 +14,12 @@ import { parseTimeSpec } from './time-spec.js';
 
 export const DB_OPTION_HELP = 'the store (default: /var/lib/seccomp-explain/denials.db as root, else $XDG_STATE_HOME/seccomp-explain/denials.db)';
 
-/** Opens `--db PATH`, or the default store (making its directory when it is the default). */
-export function openStore(db: string | undefined, readOnly: boolean): DenialStore {
+/**
+ * Opens `--db PATH`, or the default store (making its directory when it is the default). The
+ * store and SQLite are loaded here, on first use, so that commands without one never load them.
+ */
+export async function openStore(db: string | undefined, readOnly: boolean): Promise<DenialStore> {
+  const { currentStorePathContext, defaultStorePath, openDenialStore } = await import('../store/index.js');
   const path = db ?? defaultStorePath(currentStorePathContext());
   return openDenialStore(path, { readOnly, createDirectory: db === undefined });
 }
@@ -82,8 +86,8 @@ export function registerStoreCommands(program: Command): void {
     .option('--until <time>', 'only events at or before this time')
     .option('--json', 'one JSON document, as explain --json')
     .option('--no-color', 'no colour, even on a terminal')
-    .action((options: ReportOptions) => {
-      process.exitCode = runReport(options);
+    .action(async (options: ReportOptions) => {
+      process.exitCode = await runReport(options);
     });
   program
     .command('watch')
@@ -121,7 +125,7 @@ async function runIngest(files: string[], options: IngestOptions): Promise<numbe
   const tables = loadBundledSyscallTables();
   if (!tables.forAbi(options.abi)) throw new UsageError(`--abi ${options.abi}: no such ABI`);
   const unit = checkedUnit(options.unit);
-  const store = openStore(options.db, false);
+  const store = await openStore(options.db, false);
   try {
     if (options.redecode) {
       if (files.length > 0) throw new UsageError('--redecode works on what is stored: give no files with it');
@@ -153,9 +157,9 @@ async function runIngest(files: string[], options: IngestOptions): Promise<numbe
   }
 }
 
-function runReport(options: ReportOptions): number {
+async function runReport(options: ReportOptions): Promise<number> {
   const filter = { ...denialFilterOptions(options, Date.now()), host: options.host, unit: options.unit };
-  const store = openStore(options.db, true);
+  const store = await openStore(options.db, true);
   try {
     const { summaries, stats } = store.explanation(filter);
     if (options.json) process.stdout.write(renderExplanationJson(summaries, stats));
@@ -170,7 +174,7 @@ async function runWatch(file: string | undefined, options: WatchOptions): Promis
   const tables = loadBundledSyscallTables();
   if (!tables.forAbi(options.abi)) throw new UsageError(`--abi ${options.abi}: no such ABI`);
   const unit = checkedUnit(options.unit);
-  const store = openStore(options.db, false);
+  const store = await openStore(options.db, false);
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
   process.once('SIGINT', onSignal);

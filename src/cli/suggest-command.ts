@@ -96,7 +96,7 @@ async function runSuggest(files: string[], options: SuggestOptions): Promise<num
   };
   if (options.fromDb) {
     if (files.length > 0) throw new UsageError('--from-db reads the store: give no log files with it');
-    const store = openStore(options.db, true);
+    const store = await openStore(options.db, true);
     try {
       for (const denial of store.denials({ exe: options.exe })) {
         add(denial);
