@@ -19,9 +19,9 @@ export interface ReadDenialsOptions {
 
 /**
  * Wires the stages for one run: bytes → candidate lines → records → denials, once per event,
- * narrowed by the filter. Counts go into `stats` as they happen.
+ * narrowed by the filter, in batches as the lines arrive. Counts go into `stats` as they happen.
  */
-export async function* readDenials(sources: InputSource[], options: ReadDenialsOptions, stats: ExplainStats): AsyncGenerator<Denial> {
+export async function* readDenialBatches(sources: InputSource[], options: ReadDenialsOptions, stats: ExplainStats): AsyncGenerator<Denial[]> {
   const deduplicator = new EventDeduplicator();
   const keep = denialPredicate(options.filter);
   const context = { now: options.now };
@@ -33,32 +33,36 @@ export async function* readDenials(sources: InputSource[], options: ReadDenialsO
       extraMarkers: options.onUnitExit ? UNIT_EXIT_MARKERS : undefined,
     });
     try {
-      for await (const line of candidates.lines) {
-        const reading = parseRecordLine(line, context);
-        if (reading === null) {
-          const exit = options.onUnitExit ? parseUnitExitLine(line, options.now) : null;
-          if (exit) options.onUnitExit?.(exit);
-          continue;
+      for await (const lines of candidates.batches) {
+        const denials: Denial[] = [];
+        for (const line of lines) {
+          const reading = parseRecordLine(line, context);
+          if (reading === null) {
+            const exit = options.onUnitExit ? parseUnitExitLine(line, options.now) : null;
+            if (exit) options.onUnitExit?.(exit);
+            continue;
+          }
+          if (isMalformed(reading)) {
+            stats.malformed++;
+            continue;
+          }
+          const decoded = decodeRecord(reading, options.decode);
+          if ('malformed' in decoded) {
+            stats.malformed++;
+            continue;
+          }
+          stats.records++;
+          if (deduplicator.isRepeat(decoded.denial)) {
+            stats.duplicates++;
+            continue;
+          }
+          if (!keep(decoded.denial)) {
+            stats.filtered++;
+            continue;
+          }
+          denials.push(decoded.denial);
         }
-        if (isMalformed(reading)) {
-          stats.malformed++;
-          continue;
-        }
-        const decoded = decodeRecord(reading, options.decode);
-        if ('malformed' in decoded) {
-          stats.malformed++;
-          continue;
-        }
-        stats.records++;
-        if (deduplicator.isRepeat(decoded.denial)) {
-          stats.duplicates++;
-          continue;
-        }
-        if (!keep(decoded.denial)) {
-          stats.filtered++;
-          continue;
-        }
-        yield decoded.denial;
+        if (denials.length > 0) yield denials;
       }
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
@@ -68,4 +72,9 @@ export async function* readDenials(sources: InputSource[], options: ReadDenialsO
       stats.malformed += candidates.counts.overlongRecords;
     }
   }
+}
+
+/** readDenialBatches, one denial at a time. */
+export async function* readDenials(sources: InputSource[], options: ReadDenialsOptions, stats: ExplainStats): AsyncGenerator<Denial> {
+  for await (const denials of readDenialBatches(sources, options, stats)) yield* denials;
 }

@@ -14,8 +14,11 @@ export type { CandidateLineCounts } from './candidate-lines.js';
 export const MAX_LINE_BYTES = 64 * 1024;
 
 export interface CandidateLines {
-  /** The lines that may be seccomp records, in input order, without their newline. */
-  lines: AsyncIterable<string>;
+  /**
+   * The lines that may be seccomp records, in input order, without their newline: as many at
+   * a time as are framed, so that a caller waits once per chunk read, not once per line.
+   */
+  batches: AsyncIterable<string[]>;
   /** What the prefilter saw; complete once `lines` is exhausted. */
   counts: CandidateLineCounts;
 }
@@ -69,6 +72,51 @@ async function* candidateBytes(source: InputSource, scanner: CandidateLineScanne
 }
 
 /**
+ * What an object stream has ready, in one array per wait: every object it buffered since the
+ * last. Ends with the stream, throws its error, and destroys it when the caller stops early.
+ */
+async function* readyBatches<T>(stream: Readable): AsyncGenerator<T[]> {
+  let wake: (() => void) | null = null;
+  let ended = false;
+  let failure: { error: Error } | null = null;
+  const signal = (): void => {
+    wake?.();
+    wake = null;
+  };
+  const onEnd = (): void => {
+    ended = true;
+    signal();
+  };
+  const onError = (error: Error): void => {
+    failure = { error };
+    signal();
+  };
+  stream.on('readable', signal);
+  stream.on('end', onEnd);
+  stream.on('error', onError);
+  try {
+    for (;;) {
+      const batch: T[] = [];
+      for (let item = stream.read() as T | null; item !== null; item = stream.read() as T | null) batch.push(item);
+      if (batch.length > 0) {
+        yield batch;
+        continue;
+      }
+      if (failure !== null) throw (failure as { error: Error }).error;
+      if (ended) return;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  } finally {
+    stream.off('readable', signal);
+    stream.off('end', onEnd);
+    stream.off('error', onError);
+    if (!ended) stream.destroy();
+  }
+}
+
+/**
  * Reads a source and yields only the lines that may hold a seccomp record: the scanner
  * drops every other line in the raw bytes, and split2 frames what remains into lines.
  */
@@ -77,5 +125,5 @@ export function readCandidateLines(source: InputSource, options: ReadOptions = {
   const bytes = Readable.from(candidateBytes(source, scanner, options), { objectMode: false });
   const lines = bytes.pipe(split2());
   bytes.on('error', (error) => lines.destroy(error));
-  return { lines: lines as AsyncIterable<string>, counts: scanner.counts };
+  return { batches: readyBatches<string>(lines), counts: scanner.counts };
 }
