@@ -5,11 +5,11 @@ import { commandSource, fileSource, followedFileSource, stdinSource, type InputS
 import {
   COLOUR_PALETTE, PLAIN_PALETTE, formatCount, renderDenialLine, renderExplanationJson, renderExplanationText,
 } from '../render/index.js';
-import type { DenialStore } from '../store/index.js';
+import type { DenialStore, StoreWriterThread } from '../store/index.js';
 import { isValidUnitName } from '../systemd/index.js';
 import { colourWanted } from './colour-choice.js';
 import { ExitCode, UsageError } from './exit-code.js';
-import { readDenials } from './read-denials.js';
+import { readDenialBatches } from './read-denials.js';
 import { parseTimeSpec } from './time-spec.js';
 
 export const DB_OPTION_HELP = 'the store (default: /var/lib/seccomp-explain/denials.db as root, else $XDG_STATE_HOME/seccomp-explain/denials.db)';
@@ -19,9 +19,20 @@ export const DB_OPTION_HELP = 'the store (default: /var/lib/seccomp-explain/deni
  * store and SQLite are loaded here, on first use, so that commands without one never load them.
  */
 export async function openStore(db: string | undefined, readOnly: boolean): Promise<DenialStore> {
-  const { currentStorePathContext, defaultStorePath, openDenialStore } = await import('../store/index.js');
-  const path = db ?? defaultStorePath(currentStorePathContext());
-  return openDenialStore(path, { readOnly, createDirectory: db === undefined });
+  const { openDenialStore } = await import('../store/index.js');
+  return openDenialStore(await storePath(db), { readOnly, createDirectory: db === undefined });
+}
+
+/** The store of `--db PATH` or the default one, opened for writing on a thread of its own (ingest). */
+async function startStoreWriter(db: string | undefined): Promise<StoreWriterThread> {
+  const { StoreWriterThread } = await import('../store/index.js');
+  return StoreWriterThread.start(await storePath(db), { createDirectory: db === undefined });
+}
+
+async function storePath(db: string | undefined): Promise<string> {
+  if (db !== undefined) return db;
+  const { currentStorePathContext, defaultStorePath } = await import('../store/index.js');
+  return defaultStorePath(currentStorePathContext());
 }
 
 function timeOption(name: string, text: string | undefined, now: number): number | undefined {
@@ -102,9 +113,9 @@ export function registerStoreCommands(program: Command): void {
     });
 }
 
-/** Every event of one source, to be stored: no filter, read errors said on stderr. */
-function readSource(source: InputSource, reading: { tables: AbiRegistry; abi: string; now: number; stats: ExplainStats; onFailure: () => void }): AsyncGenerator<Denial> {
-  return readDenials([source], {
+/** Every event of one source, to be stored, in batches: no filter, read errors said on stderr. */
+function readSource(source: InputSource, reading: { tables: AbiRegistry; abi: string; now: number; stats: ExplainStats; onFailure: () => void }): AsyncGenerator<Denial[]> {
+  return readDenialBatches([source], {
     decode: { tables: reading.tables, assumedAbi: reading.abi },
     filter: {},
     now: reading.now,
@@ -125,14 +136,20 @@ async function runIngest(files: string[], options: IngestOptions): Promise<numbe
   const tables = loadBundledSyscallTables();
   if (!tables.forAbi(options.abi)) throw new UsageError(`--abi ${options.abi}: no such ABI`);
   const unit = checkedUnit(options.unit);
-  const store = await openStore(options.db, false);
-  try {
-    if (options.redecode) {
-      if (files.length > 0) throw new UsageError('--redecode works on what is stored: give no files with it');
+  if (options.redecode) {
+    if (files.length > 0) throw new UsageError('--redecode works on what is stored: give no files with it');
+    const store = await openStore(options.db, false);
+    try {
       const counts = store.redecode({ tables });
       process.stdout.write(`redecoded ${formatCount(counts.events)} stored ${counts.events === 1 ? 'event' : 'events'}: ${formatCount(counts.changed)} changed, ${formatCount(counts.unreadable)} no longer readable (kept as stored) (${store.path})\n`);
       return ExitCode.Found;
+    } finally {
+      store.close();
     }
+  }
+  // Storing runs on its own thread while this one reads and decodes (docs/store.md, "Writer thread").
+  const writer = await startStoreWriter(options.db);
+  try {
     const now = Date.now();
     const sources = files.length > 0 ? files.map(fileSource) : [stdinSource()];
     const stats = emptyStats();
@@ -141,19 +158,19 @@ async function runIngest(files: string[], options: IngestOptions): Promise<numbe
     let inputFailed = false;
     // One ingest per input: identical records without an audit id are told apart by their order in it.
     for (const source of sources) {
-      const denials = readSource(source, { tables, abi: options.abi, now, stats, onFailure: () => { inputFailed = true; } });
-      const counts = await store.ingest(denials, { parsedAt: now, assumedAbi: options.abi, unitOf: () => unit });
+      const batches = readSource(source, { tables, abi: options.abi, now, stats, onFailure: () => { inputFailed = true; } });
+      const counts = await writer.ingest(batches, { parsedAt: now, assumedAbi: options.abi, unit });
       added += counts.added;
       known += counts.known;
     }
     // Sightings the reader already knew as the same event (the kernel's line and journald's copy) are known too.
     known += stats.duplicates;
     const records = added + known;
-    process.stdout.write(`ingested ${formatCount(records)} ${records === 1 ? 'record' : 'records'}: ${formatCount(added)} new ${added === 1 ? 'denial' : 'denials'}, ${formatCount(known)} already known, ${formatCount(stats.malformed)} malformed (${store.path})\n`);
+    process.stdout.write(`ingested ${formatCount(records)} ${records === 1 ? 'record' : 'records'}: ${formatCount(added)} new ${added === 1 ? 'denial' : 'denials'}, ${formatCount(known)} already known, ${formatCount(stats.malformed)} malformed (${writer.path})\n`);
     if (inputFailed) return ExitCode.InputError;
     return records > 0 ? ExitCode.Found : ExitCode.NothingFound;
   } finally {
-    store.close();
+    await writer.close();
   }
 }
 
@@ -191,13 +208,15 @@ async function runWatch(file: string | undefined, options: WatchOptions): Promis
     const stats = emptyStats();
     const denials = readSource(source, { tables, abi: options.abi, now, stats, onFailure: () => { inputFailed = true; } });
     async function* printingNew(): AsyncGenerator<Denial> {
-      for await (const denial of denials) {
-        const key = denialGroupKey(denial);
-        if (!seen.has(key)) {
-          seen.add(key);
-          process.stdout.write(renderDenialLine(denial, palette));
+      for await (const batch of denials) {
+        for (const denial of batch) {
+          const key = denialGroupKey(denial);
+          if (!seen.has(key)) {
+            seen.add(key);
+            process.stdout.write(renderDenialLine(denial, palette));
+          }
+          yield denial;
         }
-        yield denial;
       }
     }
     const counts = await store.ingest(printingNew(), { parsedAt: now, assumedAbi: options.abi, unitOf: () => unit, maxBatchDelayMs: 200 });

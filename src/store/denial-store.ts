@@ -43,6 +43,10 @@ function isAsyncIterable<T>(source: Iterable<T> | AsyncIterable<T>): source is A
   return Symbol.asyncIterator in Object(source);
 }
 
+async function* singleDenials(denials: AsyncIterable<Denial>): AsyncGenerator<Denial[]> {
+  for await (const denial of denials) yield [denial];
+}
+
 /**
  * A history of seccomp events in one SQLite file (docs/store.md). Made by openDenialStore.
  * Not safe to use from two places at once within one process; any number of processes may
@@ -70,6 +74,11 @@ export class DenialStore {
    * `onCommit` had reported.
    */
   async ingest(denials: Iterable<Denial> | AsyncIterable<Denial>, options: IngestOptions): Promise<IngestCounts> {
+    return this.ingestBatches(isAsyncIterable(denials) ? singleDenials(denials) : [denials], options);
+  }
+
+  /** As `ingest`, for denials that come in batches (arrays): one wait per batch, not per denial. */
+  async ingestBatches(batches: Iterable<Iterable<Denial>> | AsyncIterable<Iterable<Denial>>, options: IngestOptions): Promise<IngestCounts> {
     this.assertWritable();
     const statements = (this.writeStatements ??= withStoreErrors(this.path, () => new EventWriteStatements(this.db)));
     const runId = withStoreErrors(this.path, () => Number(this.db
@@ -102,18 +111,20 @@ export class DenialStore {
         failure = { error };
       }
     };
-    const add = (denial: Denial, fromAsyncSource: boolean): void => {
+    const add = (denials: Iterable<Denial>, fromAsyncSource: boolean): void => {
       if (failure !== null) throw failure.error;
-      pending.push(denial);
-      if (pending.length >= batchSize) commit(false);
-      else if (fromAsyncSource && timer === null) timer = setTimeout(commitQuietBatch, maxDelay);
+      for (const denial of denials) {
+        pending.push(denial);
+        if (pending.length >= batchSize) commit(false);
+      }
+      if (fromAsyncSource && timer === null && pending.length > 0) timer = setTimeout(commitQuietBatch, maxDelay);
     };
 
     try {
-      if (isAsyncIterable(denials)) {
-        for await (const denial of denials) add(denial, true);
+      if (isAsyncIterable(batches)) {
+        for await (const denials of batches) add(denials, true);
       } else {
-        for (const denial of denials) add(denial, false);
+        for (const denials of batches) add(denials, false);
       }
       if (failure !== null) throw (failure as { error: unknown }).error;
       commit(true);

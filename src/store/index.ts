@@ -10,3 +10,4 @@ export type { StoredDenialFilter } from './store-filter.js';
 export type { StoredExplanation } from './stored-summaries.js';
 export type { StoredDenial } from './stored-denials.js';
 export type { RedecodeOptions, RedecodeCounts } from './event-redecoder.js';
+export { StoreWriterThread, type ThreadIngestOptions, type WriterIngestOptions } from './store-writer-thread.js';

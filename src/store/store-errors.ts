@@ -79,3 +79,35 @@ export function withStoreErrors<T>(path: string, action: () => T): T {
     throw storeErrorFrom(error, path);
   }
 }
+
+/** An error as it crosses between threads: a StoreError's class, path and SQLite code, or any error's message. */
+export interface ErrorParts {
+  name: string;
+  message: string;
+  path: string | null;
+  sqliteCode: string | null;
+  stack: string | undefined;
+}
+
+const STORE_ERROR_CLASSES: ReadonlyMap<string, typeof StoreError> = new Map<string, typeof StoreError>(
+  [StoreError, StoreLockedError, StoreReadOnlyError, StoreCorruptError, StoreNotFoundError, StoreForeignError, StoreVersionError, StoreOpenError]
+    .map((errorClass) => [errorClass.name, errorClass]),
+);
+
+export function errorParts(error: unknown): ErrorParts {
+  if (error instanceof StoreError) {
+    return { name: error.name, message: error.message, path: error.path, sqliteCode: error.sqliteCode, stack: error.stack };
+  }
+  const thrown = error instanceof Error ? error : new Error(String(error));
+  return { name: thrown.name, message: thrown.message, path: null, sqliteCode: null, stack: thrown.stack };
+}
+
+/** The error again, on this side: the same StoreError class, or an Error with the message and the other thread's stack. */
+export function errorFromParts(parts: ErrorParts): Error {
+  const storeErrorClass = STORE_ERROR_CLASSES.get(parts.name);
+  const error = storeErrorClass !== undefined && parts.path !== null
+    ? new storeErrorClass(parts.path, parts.message, parts.sqliteCode)
+    : new Error(parts.message);
+  if (parts.stack !== undefined) error.stack = parts.stack;
+  return error;
+}

@@ -1,0 +1,145 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { denialLogChunks } from '../bench/generate-denial-log.js';
+import type { Denial } from '../src/decode/index.js';
+import { decodeDenialBatch, encodeDenialBatch } from '../src/store/denial-batch.js';
+import { openDenialStore } from '../src/store/index.js';
+import { decodeAll, fixture, FIXTURE_NOW, REPO } from './support/run.js';
+
+// The writer runs compiled JavaScript on its thread, so this drives the build `npm test` made first.
+const { StoreWriterThread, StoreCorruptError, StoreLockedError } = (await import(join(REPO, 'dist', 'src', 'store', 'index.js'))) as typeof import('../src/store/index.js');
+
+const INGEST = { parsedAt: FIXTURE_NOW, assumedAbi: 'x86_64' };
+
+const directories: string[] = [];
+afterAll(() => {
+  for (const directory of directories) rmSync(directory, { recursive: true, force: true });
+});
+
+function newStorePath(): string {
+  const directory = mkdtempSync(join(tmpdir(), 'seccomp-explain-writer-'));
+  directories.push(directory);
+  return join(directory, 'denials.db');
+}
+
+/** The input of every format fixture, in name order. */
+const FORMAT_INPUTS = readdirSync(fixture('formats')).sort().map((format) => {
+  const name = readdirSync(fixture('formats', format)).find((file) => !file.startsWith('expected')) as string;
+  return fixture('formats', format, name);
+});
+
+/** A list cut into batches of `size`, as a reader hands them on. */
+function inBatches<T>(items: T[], size: number): T[][] {
+  const batches: T[][] = [];
+  for (let start = 0; start < items.length; start += size) batches.push(items.slice(start, start + size));
+  return batches;
+}
+
+/** Everything a store holds, for comparing two stores row by row. */
+function storeContents(path: string): unknown {
+  const db = new Database(path, { readonly: true });
+  try {
+    return {
+      events: db.prepare('SELECT group_id, context_id, time, time_precise, serial, pid, auid, code, signal, compat, ip, keyed_by_id, paired, text FROM event ORDER BY id').all(),
+      groups: db.prepare('SELECT key, exe, comm, arch, abi, nr, syscall, action FROM denial_group ORDER BY id').all(),
+      contexts: db.prepare('SELECT key, uid, user, host, format, notes, unit FROM event_context ORDER BY id').all(),
+      auditIds: db.prepare('SELECT time, serial, host, event_id FROM event_audit_id ORDER BY time, serial, host').all(),
+      recordHashes: db.prepare('SELECT second, hex(digest), event_id FROM event_record_hash ORDER BY second, digest').all(),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+describe('packing denials for the writer thread', () => {
+  it('gives back every denial of every fixture form exactly', async () => {
+    const denials: Denial[] = [];
+    for (const input of FORMAT_INPUTS) denials.push(...(await decodeAll([input])).denials);
+    expect(denials.length).toBeGreaterThan(300);
+    expect(decodeDenialBatch(encodeDenialBatch(denials))).toEqual(denials);
+  });
+
+  it('keeps nulls, empty texts, notes and lines with any character apart', () => {
+    const base: Denial = {
+      time: null, timePrecise: false, serial: null, host: null, pid: null, comm: null, exe: null, uid: null, user: null, auid: null,
+      arch: null, abi: null, nr: null, syscall: null, action: 'unknown', code: null, signal: null, compat: null, ip: null,
+      format: 'journal-audit', notes: [], text: '',
+    };
+    const denials: Denial[] = [
+      base,
+      { ...base, host: '', comm: '', exe: 'null', compat: false, time: 0, serial: 0, pid: 0, nr: -1, notes: ['a "quoted" note', 'ünïcödé'], text: 'a\u0000b\r\u001b[31m' },
+      { ...base, compat: true, time: 8.64e15, serial: Number.MAX_SAFE_INTEGER, uid: 4294967294, text: '\n' },
+    ];
+    expect(decodeDenialBatch(encodeDenialBatch(denials))).toEqual(denials);
+    expect(decodeDenialBatch(encodeDenialBatch([]))).toEqual([]);
+  });
+});
+
+describe('storing on the writer thread', () => {
+  it('stores exactly what an ingest on this thread stores, input by input', async () => {
+    const here = openDenialStore(newStorePath());
+    const thread = await StoreWriterThread.start(newStorePath());
+    for (const input of [...FORMAT_INPUTS, FORMAT_INPUTS[0] as string]) {
+      const { denials } = await decodeAll([input]);
+      const unit = input.includes('journal') ? 'seccomp-trigger.service' : null;
+      const expected = await here.ingest(denials, { ...INGEST, unitOf: () => unit });
+      expect(await thread.ingest(inBatches(denials, 7), { ...INGEST, unit })).toEqual(expected);
+    }
+    const [herePath, threadPath] = [here.path, thread.path];
+    here.close();
+    await thread.close();
+    expect(storeContents(threadPath)).toEqual(storeContents(herePath));
+  });
+
+  it('commits in batches, telling each commit, and keeps going across many messages', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'seccomp-explain-writer-log-'));
+    directories.push(directory);
+    const log = join(directory, 'denials.log');
+    writeFileSync(log, [...denialLogChunks(20_000)].join(''));
+    const { denials } = await decodeAll([log]);
+    const thread = await StoreWriterThread.start(newStorePath());
+    const commits: number[] = [];
+    const counts = await thread.ingest(inBatches(denials, 300), { ...INGEST, batchSize: 4_000, onCommit: (committed) => commits.push(committed.added) });
+    expect(counts).toEqual({ added: denials.length, known: 0 });
+    expect(commits).toEqual([4_000, 8_000, 12_000, 16_000, 20_000, 20_000]);
+    expect(await thread.ingest(inBatches(denials, 1_000), INGEST)).toEqual({ added: 0, known: denials.length });
+    await thread.close();
+  });
+
+  it('throws the store’s own errors: a corrupt file when starting, a lock met while storing', async () => {
+    const corrupt = newStorePath();
+    writeFileSync(corrupt, 'not a database, but long enough to be taken for one by its size alone. '.repeat(3));
+    await expect(StoreWriterThread.start(corrupt)).rejects.toThrow(StoreCorruptError);
+
+    const path = newStorePath();
+    const thread = await StoreWriterThread.start(path, { busyTimeoutMs: 100 });
+    const holder = new Database(path);
+    holder.prepare('BEGIN IMMEDIATE').run();
+    const { denials } = await decodeAll([fixture('formats', 'auditd-raw', 'input.log')]);
+    try {
+      await expect(thread.ingest([denials], INGEST)).rejects.toThrow(StoreLockedError);
+    } finally {
+      holder.prepare('ROLLBACK').run();
+      holder.close();
+    }
+    await thread.close();
+  });
+
+  it('stops the thread when reading the input fails, keeping what was committed', async () => {
+    const path = newStorePath();
+    const thread = await StoreWriterThread.start(path);
+    const { denials } = await decodeAll([fixture('formats', 'auditd-realistic', 'audit.log')]);
+    async function* failingHalfway(): AsyncGenerator<Denial[]> {
+      yield denials.slice(0, 5);
+      throw new Error('the disk went away');
+    }
+    await expect(thread.ingest(failingHalfway(), { ...INGEST, batchSize: 1 })).rejects.toThrow('the disk went away');
+    await thread.close();
+    const store = openDenialStore(path, { readOnly: true });
+    expect(store.eventCount()).toBeLessThanOrEqual(5);
+    store.close();
+  });
+});
