@@ -68,8 +68,16 @@ function userName(text: string | undefined): string | null {
   return name;
 }
 
+/** The hex texts of the arch values seen: a few, asked for on every record. */
+const HEX_ARCH_TEXTS = new Map<number, string>();
+
 function hexArch(value: number): string {
-  return value.toString(16).padStart(8, '0');
+  let text = HEX_ARCH_TEXTS.get(value);
+  if (text === undefined) {
+    text = value.toString(16).padStart(8, '0');
+    if (HEX_ARCH_TEXTS.size < 256) HEX_ARCH_TEXTS.set(value, text);
+  }
+  return text;
 }
 
 /** `unknown-syscall(1073741984)`, how auparse names a number its table lacks. */

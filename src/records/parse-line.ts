@@ -8,6 +8,11 @@ export interface ParseContext {
   now: number;
 }
 
+function hasAny(values: Record<string, string>): boolean {
+  for (const _key in values) return true;
+  return false;
+}
+
 function malformed(reason: string, text: string): MalformedRecord {
   return { malformed: true, reason, text };
 }
@@ -67,7 +72,7 @@ function parseAuditdLine(line: string): LineReading {
     const parsed = readBody(body, line);
     if ('malformed' in parsed) return parsed;
     const { fields, enriched } = parsed;
-    const format: RecordFormat = Object.keys(enriched).length > 0 ? 'auditd-enriched' : 'auditd';
+    const format: RecordFormat = hasAny(enriched) ? 'auditd-enriched' : 'auditd';
     return { format, time: id.time, timePrecise: true, serial: id.serial, host, fields, enriched, interpreted: false, text: line };
   }
   const interpretedId = parseInterpretedEventId(header[2] as string);
@@ -172,7 +177,9 @@ function parseJournalJsonLine(line: string, context: ParseContext): LineReading 
  */
 export function parseRecordLine(line: string, context: ParseContext): LineReading {
   // A trailing CR (CRLF files); a leading RS (`journalctl -o json-seq`).
-  const text = line.replace(/^\x1e/, '').replace(/\r$/, '');
+  const start = line.charCodeAt(0) === 0x1e ? 1 : 0;
+  const end = line.charCodeAt(line.length - 1) === 0x0d ? line.length - 1 : line.length;
+  const text = start === 0 && end === line.length ? line : line.slice(start, Math.max(start, end));
   return text.startsWith('{') ? parseJournalJsonLine(text, context) : parseTextLine(text, context);
 }
 
