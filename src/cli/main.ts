@@ -1,6 +1,8 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
-// The flag keeps V8's young generation small: its default lets a long run grow the process
-// by some 40 MB of heap it never needs (docs/benchmarks.md).
+#!/usr/bin/env -S node --max-semi-space-size=2 --single-threaded-gc
+// The first flag keeps V8's young generation small: its default lets a long run grow the
+// process by some 40 MB of heap it never needs. The second keeps garbage collection on the
+// thread whose garbage it is: the reading, scanning and writing threads already keep the
+// cores busy, and V8's helper threads would compete with them (docs/benchmarks.md).
 import { Command, CommanderError } from 'commander';
 import { packageVersion } from '../package-root.js';
 import { registerExplainCommand } from './explain-command.js';
