@@ -206,20 +206,20 @@ async function runWatch(file: string | undefined, options: WatchOptions): Promis
     let inputFailed = false;
     const now = Date.now();
     const stats = emptyStats();
-    const denials = readSource(source, { tables, abi: options.abi, now, stats, onFailure: () => { inputFailed = true; } });
-    async function* printingNew(): AsyncGenerator<Denial> {
-      for await (const batch of denials) {
+    const batches = readSource(source, { tables, abi: options.abi, now, stats, onFailure: () => { inputFailed = true; } });
+    async function* printingNew(): AsyncGenerator<Denial[]> {
+      for await (const batch of batches) {
         for (const denial of batch) {
           const key = denialGroupKey(denial);
           if (!seen.has(key)) {
             seen.add(key);
             process.stdout.write(renderDenialLine(denial, palette));
           }
-          yield denial;
         }
+        yield batch;
       }
     }
-    const counts = await store.ingest(printingNew(), { parsedAt: now, assumedAbi: options.abi, unitOf: () => unit, maxBatchDelayMs: 200 });
+    const counts = await store.ingestBatches(printingNew(), { parsedAt: now, assumedAbi: options.abi, unitOf: () => unit, maxBatchDelayMs: 200 });
     process.stderr.write(`seccomp-explain: stored ${formatCount(counts.added)} new ${counts.added === 1 ? 'event' : 'events'}, ${formatCount(counts.known + stats.duplicates)} already known\n`);
     return inputFailed ? ExitCode.InputError : ExitCode.Found;
   } finally {
