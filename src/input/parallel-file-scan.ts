@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CandidateLineCounts } from './candidate-lines.js';
 import { scanFileRange, type FileRange, type ScanSettings } from './file-range-scan.js';
+import { MessageInbox } from '../message-inbox.js';
 import { type RangeScanJob, type RangeScanMessage } from './range-scan-protocol.js';
 
 /**
@@ -27,49 +28,33 @@ export function parallelScanThreads(): number {
   return Math.min(4, availableParallelism());
 }
 
-/** One worker's posts, taken in order. */
+/** One worker's posts, taken in order; its failure, after what it posted before. */
 class RangeWorker {
   private readonly worker: Worker;
   private readonly budget = new Int32Array(new SharedArrayBuffer(4));
-  private readonly queue: RangeScanMessage[] = [];
-  private failure: Error | null = null;
+  private readonly inbox = new MessageInbox<RangeScanMessage | { kind: 'failed'; error: Error }>();
   /** Bytes this worker has scanned, as of its latest post. */
   bytesRead = 0;
-  private wake: (() => void) | null = null;
 
   constructor(job: Omit<RangeScanJob, 'budget'>) {
     Atomics.store(this.budget, 0, BUDGET_BYTES_PER_WORKER);
     const workerJob: RangeScanJob = { ...job, budget: this.budget.buffer as SharedArrayBuffer };
     this.worker = new Worker(new URL('./range-scan-worker.js', import.meta.url), { workerData: workerJob, resourceLimits: WORKER_HEAP_LIMITS });
-    this.worker.on('message', (message: RangeScanMessage) => this.arrive(message));
-    this.worker.on('error', (error) => {
-      this.failure = error;
-      this.wake?.();
+    this.worker.on('message', (message: RangeScanMessage) => {
+      if (message.kind !== 'done') this.bytesRead = message.bytesRead;
+      this.inbox.push(message);
     });
-  }
-
-  private arrive(message: RangeScanMessage): void {
-    if (message.kind !== 'done') this.bytesRead = message.bytesRead;
-    this.queue.push(message);
-    this.wake?.();
+    this.worker.on('error', (error) => this.inbox.push({ kind: 'failed', error }));
   }
 
   async next(): Promise<RangeScanMessage> {
-    for (;;) {
-      const message = this.queue.shift();
-      if (message) {
-        if (message.kind === 'lines') {
-          Atomics.add(this.budget, 0, message.lines.byteLength);
-          Atomics.notify(this.budget, 0);
-        }
-        return message;
-      }
-      if (this.failure) throw this.failure;
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-      });
-      this.wake = null;
+    const message = await this.inbox.next();
+    if (message.kind === 'failed') throw message.error;
+    if (message.kind === 'lines') {
+      Atomics.add(this.budget, 0, message.lines.byteLength);
+      Atomics.notify(this.budget, 0);
     }
+    return message;
   }
 
   stop(): Promise<number> {

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Denial } from '../decode/index.js';
 import { encodeDenialBatch, transferables } from './denial-batch.js';
 import type { IngestCounts } from './denial-store.js';
-import { MessageInbox } from './message-inbox.js';
+import { MessageInbox } from '../message-inbox.js';
 import type { OpenStoreOptions } from './open-denial-store.js';
 import { errorFromParts, errorParts } from './store-errors.js';
 import type { FromStoreWriter, StoreWriterJob, ToStoreWriter, WriterIngestOptions } from './store-writer-protocol.js';

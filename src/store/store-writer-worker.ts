@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { decodeDenialBatch } from './denial-batch.js';
 import type { DenialStore } from './denial-store.js';
 import { openDenialStore } from './open-denial-store.js';
-import { MessageInbox } from './message-inbox.js';
+import { MessageInbox } from '../message-inbox.js';
 import { errorParts } from './store-errors.js';
 import type { FromStoreWriter, StoreWriterJob, ToStoreWriter } from './store-writer-protocol.js';
 import type { Denial } from '../decode/index.js';
