@@ -110,7 +110,7 @@ async function main(): Promise<number> {
   const rows: [string, string, string][] = [];
   const row = (label: string, time: number, count: number): void => void rows.push([label, `${time.toFixed(2)} s`, rate(count, time)]);
 
-  // Decoding alone: what explain does per record, and what bounds an ingest from the file.
+  // Decoding alone: what explain does per record, and what the command's reading thread does.
   let started = performance.now();
   let decoded = 0;
   for await (const _denial of denialsOf(log.path)) decoded++;

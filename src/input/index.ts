@@ -19,7 +19,7 @@ export interface CandidateLines {
    * a time as are framed, so that a caller waits once per chunk read, not once per line.
    */
   batches: AsyncIterable<string[]>;
-  /** What the prefilter saw; complete once `lines` is exhausted. */
+  /** What the prefilter saw; complete once `batches` is exhausted. */
   counts: CandidateLineCounts;
 }
 

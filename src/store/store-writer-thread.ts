@@ -4,7 +4,7 @@ import { encodeDenialBatch, transferables } from './denial-batch.js';
 import type { IngestCounts } from './denial-store.js';
 import { MessageInbox } from '../message-inbox.js';
 import type { OpenStoreOptions } from './open-denial-store.js';
-import { errorFromParts, errorParts } from './store-errors.js';
+import { errorFromParts, errorParts, type ErrorParts } from './store-errors.js';
 import type { FromStoreWriter, StoreWriterJob, ToStoreWriter, WriterIngestOptions } from './store-writer-protocol.js';
 
 export type { WriterIngestOptions } from './store-writer-protocol.js';
@@ -114,7 +114,7 @@ export class StoreWriterThread {
     this.worker.postMessage(message, transfer);
   }
 
-  private fail(parts: Parameters<typeof errorFromParts>[0]): Error {
+  private fail(parts: ErrorParts): Error {
     this.failure = errorFromParts(parts);
     return this.failure;
   }
