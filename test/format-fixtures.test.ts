@@ -2,20 +2,13 @@ import { existsSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Denial } from '../src/decode/index.js';
 import type { ExpectedEvent } from './support/expected-event.js';
-import { decodeAll, fixture, readJson } from './support/run.js';
+import { decodeAll, fixture, formatFixtureInput, readJson } from './support/run.js';
 
 
 interface ExpectedStats {
   records: number;
   malformed: number;
   lines?: number;
-}
-
-/** The input file of a format fixture: whatever is not an expectation. */
-function inputOf(format: string): string {
-  const name = readdirSync(fixture('formats', format)).find((file) => !file.startsWith('expected'));
-  if (!name) throw new Error(`no input in fixtures/formats/${format}`);
-  return fixture('formats', format, name);
 }
 
 /** `ausearch -i` prints `code=kill` for both kill actions: the record cannot tell them apart. */
@@ -32,7 +25,7 @@ describe('every log form decodes to the events captured from the kernel', () => 
   for (const format of formats) {
     it(format, async () => {
       const expected = readJson<ExpectedEvent[]>(fixture('formats', format, 'expected.json'));
-      const { denials, stats } = await decodeAll([inputOf(format)]);
+      const { denials, stats } = await decodeAll([formatFixtureInput(format)]);
       const seen = denials.map((denial, index) => ({
         abi: denial.abi, arch: denial.arch, nr: denial.nr, syscall: denial.syscall,
         action: denial.action, comm: denial.comm, exe: denial.exe, uid: denial.uid ?? denial.user, pid: denial.pid,

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,7 +7,7 @@ import { denialLogChunks } from '../bench/generate-denial-log.js';
 import type { Denial } from '../src/decode/index.js';
 import { decodeDenialBatch, encodeDenialBatch } from '../src/store/denial-batch.js';
 import { openDenialStore } from '../src/store/index.js';
-import { decodeAll, fixture, FIXTURE_NOW, REPO } from './support/run.js';
+import { decodeAll, fixture, FIXTURE_NOW, formatFixtureInputs, REPO } from './support/run.js';
 
 // The writer runs compiled JavaScript on its thread, so this drives the build `npm test` made first.
 const { StoreWriterThread, StoreCorruptError, StoreLockedError } = (await import(join(REPO, 'dist', 'src', 'store', 'index.js'))) as typeof import('../src/store/index.js');
@@ -25,11 +25,7 @@ function newStorePath(): string {
   return join(directory, 'denials.db');
 }
 
-/** The input of every format fixture, in name order. */
-const FORMAT_INPUTS = readdirSync(fixture('formats')).sort().map((format) => {
-  const name = readdirSync(fixture('formats', format)).find((file) => !file.startsWith('expected')) as string;
-  return fixture('formats', format, name);
-});
+const FORMAT_INPUTS = formatFixtureInputs();
 
 /** A list cut into batches of `size`, as a reader hands them on. */
 function inBatches<T>(items: T[], size: number): T[][] {

@@ -15,7 +15,7 @@ import {
 } from '../src/store/index.js';
 import { MIGRATIONS, type Migration } from '../src/store/migrations.js';
 import type { ExpectedEvent } from './support/expected-event.js';
-import { decodeAll, fixture, FIXTURE_NOW, readJson, REPO, runCli } from './support/run.js';
+import { decodeAll, fixture, FIXTURE_NOW, formatFixtureInputs, readJson, REPO, runCli } from './support/run.js';
 
 const CHILD = join(REPO, 'dist', 'test', 'support', 'store-child.js');
 const INGEST = { parsedAt: FIXTURE_NOW, assumedAbi: 'x86_64' };
@@ -35,15 +35,7 @@ function newStorePath(): string {
   return join(temporaryDirectory(), 'denials.db');
 }
 
-/** The input file of a format fixture: whatever is not an expectation. */
-function formatInput(format: string): string {
-  const name = readdirSync(fixture('formats', format)).find((file) => !file.startsWith('expected'));
-  if (!name) throw new Error(`no input in fixtures/formats/${format}`);
-  return fixture('formats', format, name);
-}
-
-/** Every format fixture's input, in name order. */
-const FORMAT_INPUTS = readdirSync(fixture('formats')).sort().map(formatInput);
+const FORMAT_INPUTS = formatFixtureInputs();
 
 /** What explain makes of denials: the summaries of one DenialAggregator. */
 function explainSummaries(denials: Denial[]): ReturnType<DenialAggregator['summaries']> {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,18 @@ export const FIXTURE_NOW = Date.parse('2026-11-30T00:00:00Z');
 
 export function fixture(...parts: string[]): string {
   return join(FIXTURES, ...parts);
+}
+
+/** The input file of a format fixture: whatever in its directory is not an expectation. */
+export function formatFixtureInput(format: string): string {
+  const name = readdirSync(fixture('formats', format)).find((file) => !file.startsWith('expected'));
+  if (!name) throw new Error(`no input in fixtures/formats/${format}`);
+  return fixture('formats', format, name);
+}
+
+/** Every format fixture's input, in name order. */
+export function formatFixtureInputs(): string[] {
+  return readdirSync(fixture('formats')).sort().map(formatFixtureInput);
 }
 
 export function readJson<T>(path: string): T {
