@@ -10,9 +10,9 @@ import type { RecordFormat } from '../records/index.js';
  */
 export interface DenialBatch {
   count: number;
-  /** NUMBER_FIELDS of each denial in turn; NaN for null. */
+  /** NUMBERS_PER_DENIAL numbers of each denial in turn; NaN for null. */
   numbers: Float64Array;
-  /** STRING_FIELDS of each denial as indexes into `words` (-1 for null), then timePrecise, compat, notes. */
+  /** REFERENCES_PER_DENIAL of each denial in turn: indexes into `words` (-1 for null) and flags. */
   references: Int32Array;
   words: string[];
   /** The denials' lines, one after another, and where each ends. */
@@ -20,10 +20,15 @@ export interface DenialBatch {
   textEnds: Int32Array;
 }
 
-const NUMBER_FIELDS = ['time', 'serial', 'pid', 'uid', 'auid', 'nr'] as const;
-const STRING_FIELDS = ['host', 'comm', 'exe', 'user', 'arch', 'abi', 'syscall', 'action', 'code', 'signal', 'ip', 'format'] as const;
-/** References per denial: the strings, then timePrecise (0/1), compat (-1/0/1), notes (a word: their JSON). */
-const REFERENCES_PER_DENIAL = STRING_FIELDS.length + 3;
+/**
+ * Per denial, in this order: NUMBERS_PER_DENIAL numbers (time, serial, pid, uid, auid, nr),
+ * then REFERENCES_PER_DENIAL references: host, comm, exe, user, arch, abi, syscall, action,
+ * code, signal, ip and format as indexes into `words`, then timePrecise (0/1), compat
+ * (-1/0/1) and notes (a word: their JSON). DenialBatchBuilder.add and decodeDenialBatch
+ * spell the order out field by field, so that every denial object gets the same shape.
+ */
+const NUMBERS_PER_DENIAL = 6;
+const REFERENCES_PER_DENIAL = 15;
 const NO_VALUE = -1;
 
 /** The buffers a batch can hand over instead of copying (postMessage's transfer list). */
@@ -31,38 +36,105 @@ export function transferables(batch: DenialBatch): ArrayBuffer[] {
   return [batch.numbers.buffer as ArrayBuffer, batch.references.buffer as ArrayBuffer, batch.textEnds.buffer as ArrayBuffer];
 }
 
-export function encodeDenialBatch(denials: readonly Denial[]): DenialBatch {
-  const count = denials.length;
-  const numbers = new Float64Array(count * NUMBER_FIELDS.length);
-  const references = new Int32Array(count * REFERENCES_PER_DENIAL);
-  const textEnds = new Int32Array(count);
-  const words: string[] = [];
-  const wordIndexes = new Map<string, number>();
-  const word = (text: string | null): number => {
+/**
+ * Packs denials one at a time as they are decoded, so that none is kept alive until a whole
+ * batch is there: an object that outlives a few young-generation collections is copied by
+ * each of them.
+ */
+export class DenialBatchBuilder {
+  private count = 0;
+  private numbers: Float64Array;
+  private references: Int32Array;
+  private textEnds: Int32Array;
+  private words: string[] = [];
+  private wordIndexes = new Map<string, number>();
+  private texts: string[] = [];
+  private textLength = 0;
+
+  constructor(readonly capacity: number) {
+    this.numbers = new Float64Array(capacity * NUMBERS_PER_DENIAL);
+    this.references = new Int32Array(capacity * REFERENCES_PER_DENIAL);
+    this.textEnds = new Int32Array(capacity);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  get full(): boolean {
+    return this.count >= this.capacity;
+  }
+
+  add(denial: Denial): void {
+    if (this.full) throw new RangeError(`a denial batch holds at most ${this.capacity} denials`);
+    const index = this.count++;
+    const numbers = this.numbers;
+    const number = index * NUMBERS_PER_DENIAL;
+    numbers[number] = denial.time ?? Number.NaN;
+    numbers[number + 1] = denial.serial ?? Number.NaN;
+    numbers[number + 2] = denial.pid ?? Number.NaN;
+    numbers[number + 3] = denial.uid ?? Number.NaN;
+    numbers[number + 4] = denial.auid ?? Number.NaN;
+    numbers[number + 5] = denial.nr ?? Number.NaN;
+    const references = this.references;
+    const reference = index * REFERENCES_PER_DENIAL;
+    references[reference] = this.word(denial.host);
+    references[reference + 1] = this.word(denial.comm);
+    references[reference + 2] = this.word(denial.exe);
+    references[reference + 3] = this.word(denial.user);
+    references[reference + 4] = this.word(denial.arch);
+    references[reference + 5] = this.word(denial.abi);
+    references[reference + 6] = this.word(denial.syscall);
+    references[reference + 7] = this.word(denial.action);
+    references[reference + 8] = this.word(denial.code);
+    references[reference + 9] = this.word(denial.signal);
+    references[reference + 10] = this.word(denial.ip);
+    references[reference + 11] = this.word(denial.format);
+    references[reference + 12] = denial.timePrecise ? 1 : 0;
+    references[reference + 13] = denial.compat === null ? NO_VALUE : denial.compat ? 1 : 0;
+    references[reference + 14] = denial.notes.length === 0 ? NO_VALUE : this.word(JSON.stringify(denial.notes));
+    this.texts.push(denial.text);
+    this.textLength += denial.text.length;
+    this.textEnds[index] = this.textLength;
+  }
+
+  /** The batch of the denials added since the last take; the builder starts a new one. */
+  take(): DenialBatch {
+    const count = this.count;
+    const batch: DenialBatch = {
+      count,
+      numbers: this.numbers.subarray(0, count * NUMBERS_PER_DENIAL),
+      references: this.references.subarray(0, count * REFERENCES_PER_DENIAL),
+      words: this.words,
+      text: this.texts.join(''),
+      textEnds: this.textEnds.subarray(0, count),
+    };
+    this.count = 0;
+    this.numbers = new Float64Array(this.capacity * NUMBERS_PER_DENIAL);
+    this.references = new Int32Array(this.capacity * REFERENCES_PER_DENIAL);
+    this.textEnds = new Int32Array(this.capacity);
+    this.words = [];
+    this.wordIndexes = new Map();
+    this.texts = [];
+    this.textLength = 0;
+    return batch;
+  }
+
+  private word(text: string | null): number {
     if (text === null) return NO_VALUE;
-    let index = wordIndexes.get(text);
+    let index = this.wordIndexes.get(text);
     if (index === undefined) {
-      index = words.push(text) - 1;
-      wordIndexes.set(text, index);
+      index = this.words.push(text) - 1;
+      this.wordIndexes.set(text, index);
     }
     return index;
-  };
-  const texts: string[] = new Array<string>(count);
-  let textLength = 0;
-  let number = 0;
-  let reference = 0;
-  for (let index = 0; index < count; index++) {
-    const denial = denials[index] as Denial;
-    for (const field of NUMBER_FIELDS) numbers[number++] = denial[field] ?? Number.NaN;
-    for (const field of STRING_FIELDS) references[reference++] = word(denial[field]);
-    references[reference++] = denial.timePrecise ? 1 : 0;
-    references[reference++] = denial.compat === null ? NO_VALUE : denial.compat ? 1 : 0;
-    references[reference++] = denial.notes.length === 0 ? NO_VALUE : word(JSON.stringify(denial.notes));
-    texts[index] = denial.text;
-    textLength += denial.text.length;
-    textEnds[index] = textLength;
   }
-  return { count, numbers, references, words, text: texts.join(''), textEnds };
+}
+
+export function encodeDenialBatch(denials: readonly Denial[]): DenialBatch {
+  const builder = new DenialBatchBuilder(denials.length);
+  for (const denial of denials) builder.add(denial);
+  return builder.take();
 }
 
 function numberOrNull(value: number): number | null {

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Denial } from '../decode/index.js';
-import { encodeDenialBatch, transferables } from './denial-batch.js';
+import { DenialBatchBuilder, transferables } from './denial-batch.js';
 import type { IngestCounts } from './denial-store.js';
 import { MessageInbox } from '../message-inbox.js';
 import type { OpenStoreOptions } from './open-denial-store.js';
@@ -69,21 +69,22 @@ export class StoreWriterThread {
     if (this.failure !== null) throw this.failure;
     const { onCommit, ...crossing } = options;
     this.post({ kind: 'ingest', options: crossing });
-    let pending: Denial[] = [];
+    const builder = new DenialBatchBuilder(DENIALS_PER_MESSAGE);
     const send = async (): Promise<void> => {
       while (this.inFlight >= MESSAGES_IN_FLIGHT) this.handle(await this.inbox.next(), onCommit);
       for (let message = this.inbox.take(); message !== undefined; message = this.inbox.take()) this.handle(message, onCommit);
-      const batch = encodeDenialBatch(pending);
-      pending = [];
+      const batch = builder.take();
       this.post({ kind: 'denials', batch }, transferables(batch));
       this.inFlight++;
     };
     try {
       for await (const denials of batches) {
-        for (const denial of denials) pending.push(denial);
-        if (pending.length >= DENIALS_PER_MESSAGE) await send();
+        for (const denial of denials) {
+          builder.add(denial);
+          if (builder.full) await send();
+        }
       }
-      if (pending.length > 0) await send();
+      if (builder.size > 0) await send();
     } catch (error) {
       this.failure ??= error instanceof Error ? error : new Error(String(error));
       await this.worker.terminate();
