@@ -51,6 +51,47 @@ function contextFromRow(row: ContextRow): EventContext {
   return { ...row, format: row.format as RecordFormat, notes: JSON.parse(row.notes) as string[] };
 }
 
+/** How many value sets are remembered per first value (RecentValues). */
+const RECENT_PER_FIRST_VALUE = 16;
+
+/**
+ * The ids of value sets seen lately, found without making their key text: by one value, then
+ * compared field by field. Equal values make equal keys, so an id found here is the one the
+ * key would find; values not found here are looked up by key.
+ */
+class RecentValues<Values> {
+  private readonly byFirstValue = new Map<string | null, { values: Values; id: number }[]>();
+
+  constructor(
+    private readonly firstValue: (values: Values) => string | null,
+    private readonly sameOtherValues: (a: Values, b: Values) => boolean,
+  ) {}
+
+  idOf(values: Values): number | undefined {
+    const candidates = this.byFirstValue.get(this.firstValue(values));
+    if (candidates === undefined) return undefined;
+    for (const candidate of candidates) if (this.sameOtherValues(candidate.values, values)) return candidate.id;
+    return undefined;
+  }
+
+  remember(values: Values, id: number): void {
+    const first = this.firstValue(values);
+    const candidates = this.byFirstValue.get(first);
+    if (candidates === undefined) this.byFirstValue.set(first, [{ values, id }]);
+    else if (candidates.length < RECENT_PER_FIRST_VALUE) candidates.push({ values, id });
+  }
+
+  forget(): void {
+    this.byFirstValue.clear();
+  }
+}
+
+function sameNotes(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
+}
+
 /**
  * A table of rows made on first sight and remembered, since a store holds few: each row has a
  * unique `key` and the values it stands for. Ids are found by key when writing, rows by id when
@@ -102,19 +143,39 @@ class InternedRows<Row, Value> {
  * values, as the first of a group does in explain.
  */
 export class DenialGroups extends InternedRows<DenialGroup, DenialGroup> {
+  private readonly recent = new RecentValues<Omit<DenialGroup, 'id'>>(
+    (group) => group.exe,
+    (a, b) => a.comm === b.comm && a.arch === b.arch && a.abi === b.abi && a.nr === b.nr && a.syscall === b.syscall && a.action === b.action,
+  );
+
   constructor(db: Database.Database) {
     super(db, 'denial_group', ['exe', 'comm', 'arch', 'abi', 'nr', 'syscall', 'action'], (row) => row);
   }
 
   /** The group's id, the row made when this is its first denial. Call inside a write transaction. */
   idOf(denial: Denial): number {
+    const recent = this.recent.idOf(denial);
+    if (recent !== undefined) return recent;
+    const { exe, comm, arch, abi, nr, syscall, action } = denial;
     // DenialAggregator's own key, so that report groups exactly as explain does.
-    return this.idFor(denialGroupKey(denial), [denial.exe, denial.comm, denial.arch, denial.abi, denial.nr, denial.syscall, denial.action]);
+    const id = this.idFor(denialGroupKey(denial), [exe, comm, arch, abi, nr, syscall, action]);
+    this.recent.remember({ exe, comm, arch, abi, nr, syscall, action }, id);
+    return id;
+  }
+
+  override forget(): void {
+    super.forget();
+    this.recent.forget();
   }
 }
 
 /** `event_context`: the values a summary lists, and the unit. */
 export class EventContexts extends InternedRows<ContextRow, EventContext> {
+  private readonly recent = new RecentValues<Omit<EventContext, 'id'>>(
+    (context) => context.host,
+    (a, b) => a.uid === b.uid && a.user === b.user && a.format === b.format && a.unit === b.unit && sameNotes(a.notes, b.notes),
+  );
+
   constructor(db: Database.Database) {
     super(db, 'event_context', ['uid', 'user', 'host', 'format', 'notes', 'unit'], contextFromRow);
   }
@@ -129,7 +190,16 @@ export class EventContexts extends InternedRows<ContextRow, EventContext> {
     return this.idOfContext({ ...this.get(id), unit });
   }
 
+  override forget(): void {
+    super.forget();
+    this.recent.forget();
+  }
+
   private idOfContext(context: Omit<EventContext, 'id'>): number {
-    return this.idFor(contextKey(context), [context.uid, context.user, context.host, context.format, JSON.stringify(context.notes), context.unit]);
+    const recent = this.recent.idOf(context);
+    if (recent !== undefined) return recent;
+    const id = this.idFor(contextKey(context), [context.uid, context.user, context.host, context.format, JSON.stringify(context.notes), context.unit]);
+    this.recent.remember(context, id);
+    return id;
   }
 }

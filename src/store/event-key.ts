@@ -13,9 +13,6 @@ import type { Denial } from '../decode/index.js';
  * the kernel logged, in a form that does not depend on how the line was framed, plus its
  * occurrence among identical records of the same input.
  */
-export type EventKey =
-  | { kind: 'audit-id'; time: number; serial: number; host: string }
-  | { kind: 'record-hash'; second: number; normalised: string };
 
 /** Whether a denial carries its full audit id. The same test as EventDeduplicator's. */
 export function hasAuditId(denial: Denial): denial is Denial & { time: number; serial: number } {
@@ -49,9 +46,9 @@ export function normalisedRecord(denial: Denial): string {
   ]);
 }
 
-export function eventKey(denial: Denial): EventKey {
-  if (hasAuditId(denial)) return { kind: 'audit-id', time: denial.time, serial: denial.serial, host: denial.host ?? '' };
-  return { kind: 'record-hash', second: denial.time === null ? 0 : Math.floor(denial.time / 1000), normalised: normalisedRecord(denial) };
+/** The key of a sighting without a full audit id (hasAuditId false): its second and normalised record. */
+export function recordHashKey(denial: Denial): { second: number; normalised: string } {
+  return { second: denial.time === null ? 0 : Math.floor(denial.time / 1000), normalised: normalisedRecord(denial) };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Denial } from '../decode/index.js';
 import type { DenialGroups, EventContexts } from './denial-dictionaries.js';
-import { eventKey, hostsAgree, recordDigest } from './event-key.js';
+import { hasAuditId, hostsAgree, recordDigest, recordHashKey } from './event-key.js';
 
 export type WriteOutcome = 'added' | 'known';
 
@@ -28,6 +28,7 @@ interface PartnerRow {
 /** The SQL an ingest runs, prepared once per store. */
 export class EventWriteStatements {
   readonly selectAuditIdHosts: Database.Statement;
+  readonly selectNewestAuditIdTime: Database.Statement;
   readonly insertAuditId: Database.Statement;
   readonly selectRecordHash: Database.Statement;
   readonly insertRecordHash: Database.Statement;
@@ -41,6 +42,7 @@ export class EventWriteStatements {
 
   constructor(db: Database.Database) {
     this.selectAuditIdHosts = db.prepare('SELECT host, event_id FROM event_audit_id WHERE time = ? AND serial = ?').raw();
+    this.selectNewestAuditIdTime = db.prepare('SELECT max(time) FROM event_audit_id').pluck();
     this.insertAuditId = db.prepare('INSERT INTO event_audit_id (time, serial, host, event_id) VALUES (?, ?, ?, ?)');
     this.selectRecordHash = db.prepare('SELECT event_id FROM event_record_hash WHERE second = ? AND digest = ?').pluck();
     this.insertRecordHash = db.prepare('INSERT INTO event_record_hash (second, digest, event_id) VALUES (?, ?, ?)');
@@ -88,6 +90,11 @@ export class EventWriter {
   private readonly occurrences = new OccurrenceCounter();
   /** Whether the store may hold a sighting without an audit id for an id to be matched to. */
   private unpairedWithoutId: boolean;
+  /**
+   * The latest time of a stored audit id. An id stamped later is not stored yet, so it needs
+   * no lookup: the usual case, since logs are written in time order.
+   */
+  private newestAuditIdTime = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly statements: EventWriteStatements,
@@ -101,19 +108,23 @@ export class EventWriter {
   /** Call at the start of every transaction: another process may have written since. */
   refresh(): void {
     this.unpairedWithoutId = this.statements.selectAnyUnpairedWithoutId.get() === 1;
+    this.newestAuditIdTime = (this.statements.selectNewestAuditIdTime.get() as number | null) ?? Number.NEGATIVE_INFINITY;
   }
 
   write(denial: Denial, unit: string | null): WriteOutcome {
-    const key = eventKey(denial);
-    if (key.kind === 'audit-id') {
-      const known = this.eventWithAuditId(key.time, key.serial, key.host);
+    if (hasAuditId(denial)) {
+      const { time, serial } = denial;
+      const host = denial.host ?? '';
+      const known = time > this.newestAuditIdTime ? null : this.eventWithAuditId(time, serial, host);
       if (known !== null) return this.known(known, unit);
       const groupId = this.groups.idOf(denial);
-      const partner = this.unpairedWithoutId ? this.partner(this.statements.selectPartnersWithoutId, denial, groupId, key.time, true) : null;
+      const partner = this.unpairedWithoutId ? this.partner(this.statements.selectPartnersWithoutId, denial, groupId, time, true) : null;
       const eventId = partner ?? this.insertEvent(denial, groupId, unit, true);
-      this.statements.insertAuditId.run(key.time, key.serial, key.host, eventId);
+      this.statements.insertAuditId.run(time, serial, host, eventId);
+      if (time > this.newestAuditIdTime) this.newestAuditIdTime = time;
       return partner === null ? 'added' : this.known(partner, unit);
     }
+    const key = recordHashKey(denial);
     const digest = recordDigest(key.normalised, this.occurrences.next(key.normalised));
     const known = this.statements.selectRecordHash.get(key.second, digest) as number | undefined;
     if (known !== undefined) return this.known(known, unit);
