@@ -31,11 +31,16 @@ describe('CandidateLineScanner', () => {
     }
   });
 
-  it('finds auditd records by their line start, and by marker when a node= prefix is about', () => {
+  it('finds auditd records by their line start, with or without a node= prefix', () => {
     const auditd = Buffer.from([OTHER, SECCOMP, '----', 'time->Mon Nov 23 12:27:46 2026', '', `${OTHER} comm="SECCOMP"`].join('\n'));
     expect(scanInPieces(auditd, 1 << 22).text).toBe(`${SECCOMP}\n`);
-    const remote = Buffer.from([`node=web1 ${SECCOMP}`, OTHER, SECCOMP].join('\n'));
+    const remote = Buffer.from([`node=web1 ${SECCOMP}`, `node=web2 ${OTHER} comm="SECCOMP"`, OTHER, SECCOMP, 'node=db1 type=EOE'].join('\n'));
     expect(scanInPieces(remote, 1 << 22).text).toBe(`node=web1 ${SECCOMP}\n${SECCOMP}\n`);
+  });
+
+  it('searches for SECCOMP when a line starts like a node= prefix but is not one', () => {
+    const odd = Buffer.from([`nodes ${OTHER} comm="SECCOMP"`, `node=web1 ${SECCOMP}`, 'node=web1'].join('\n'));
+    expect(scanInPieces(odd, 1 << 22).text).toBe(`nodes ${OTHER} comm="SECCOMP"\nnode=web1 ${SECCOMP}\n`);
   });
 
   it('finds a kernel line that follows auditd lines in one stream', () => {

@@ -28,19 +28,44 @@ function startsTypeSeccomp(data: Buffer, start: number): boolean {
   return true;
 }
 
+const NODE_PREFIX = Buffer.from('node=');
+const SPACE = 0x20;
+
+function startsWith(data: Buffer, start: number, prefix: Buffer): boolean {
+  for (let index = 0; index < prefix.length; index++) {
+    if (data[start + index] !== prefix[index]) return false;
+  }
+  return true;
+}
+
+/** How an auditd line that holds no seccomp record starts: not `type=SECCOMP `. */
+const AUDITD_OTHER = -1;
+/** A line auditd or ausearch would not write: the chunk is searched for markers. */
+const NOT_AUDITD = -2;
+/** A line that starts like auditd's but is not understood here: the chunk is searched for `SECCOMP`. */
+const UNCLEAR_AUDITD = -3;
+
 /**
- * Whether the line at `start` is one auditd or ausearch writes: `type=NAME …`, `node=…`,
- * `----`, `time->…`. Such a line holds a seccomp record only if it says `type=SECCOMP`. A
- * kernel-form line starts otherwise (a stamp, `audit:`, `{`), or with `type=1326`: auditd
- * always writes a type's name, the kernel its number.
+ * Where the line at `start` (up to `newline`) says `type=SECCOMP `, if it is a line auditd
+ * or ausearch writes: `type=NAME …`, `node=HOST type=NAME …`, `----`, `time->…`. Such a line
+ * holds a seccomp record only if its type is SECCOMP. A kernel-form line starts otherwise (a
+ * stamp, `audit:`, `{`), or with `type=1326`: auditd always writes a type's name, the kernel
+ * its number. Returns the start of the record, or one of the negative answers above.
  */
-function isAuditdLine(data: Buffer, start: number): boolean {
+function auditdRecordStart(data: Buffer, start: number, newline: number): number {
   const first = data[start];
   if (first === LOWER_T) {
     const sixth = data[start + 5] as number;
-    return sixth < DIGIT_0 || sixth > DIGIT_9;
+    if (sixth >= DIGIT_0 && sixth <= DIGIT_9) return NOT_AUDITD;
+    return startsTypeSeccomp(data, start) ? start : AUDITD_OTHER;
   }
-  return first === LOWER_N || first === DASH;
+  if (first === DASH) return AUDITD_OTHER;
+  if (first !== LOWER_N) return NOT_AUDITD;
+  if (!startsWith(data, start, NODE_PREFIX)) return UNCLEAR_AUDITD;
+  const space = data.indexOf(SPACE, start + NODE_PREFIX.length);
+  const typeAt = space + 1;
+  if (space === -1 || space > newline || data[typeAt] !== LOWER_T) return UNCLEAR_AUDITD;
+  return typeAt + TYPE_SECCOMP.length <= newline && startsWith(data, typeAt, TYPE_SECCOMP) ? start : AUDITD_OTHER;
 }
 
 export interface CandidateLineCounts {
@@ -160,28 +185,27 @@ export class CandidateLineScanner {
   /**
    * The candidate lines of `data[0, end)`, which ends on a line boundary, copied. One pass
    * over the line starts counts the lines, tells whether they are all auditd lines, and
-   * notes the ones that start `type=SECCOMP`. When every line is an auditd line without a
-   * `node=` prefix, those are all the records there are and no marker search is needed;
-   * otherwise the markers are looked for (`SECCOMP` alone when the lines are auditd's).
+   * notes the ones that are seccomp records. When every line is an auditd line, those are
+   * all the records there are and no marker search is needed; otherwise the markers are
+   * looked for (`SECCOMP` alone when the lines are auditd's but some were not understood).
    */
   private linesWithMarkers(data: Buffer, end: number): Buffer | null {
     let auditdOnly = true;
-    let prefixed = false;
+    let unclear = false;
     let lines = 0;
-    const records: [number, number][] = [];
+    const records: number[] = [];
     for (let start = 0; start < end; lines++) {
       const newline = data.indexOf(NEWLINE, start);
       if (auditdOnly && newline > start) {
-        if (!isAuditdLine(data, start)) auditdOnly = false;
-        else if (data[start] === LOWER_N) prefixed = true;
-        else if (startsTypeSeccomp(data, start)) {
-          records.push([start, newline + 1]);
-        }
+        const recordStart = auditdRecordStart(data, start, newline);
+        if (recordStart >= 0) records.push(start, newline + 1);
+        else if (recordStart === NOT_AUDITD) auditdOnly = false;
+        else if (recordStart === UNCLEAR_AUDITD) unclear = true;
       }
       start = newline + 1;
     }
     this.counts.lines += lines;
-    if (auditdOnly && !prefixed) return this.copyLines(data, records);
+    if (auditdOnly && !unclear) return this.copyLines(data, records);
     return this.collectMarkedLines(data, end, auditdOnly ? AUDITD_MARKERS : this.markers);
   }
 
@@ -201,17 +225,36 @@ export class CandidateLineScanner {
       }
     }
     lines.sort((a, b) => a[0] - b[0]);
-    return this.copyLines(data, lines);
+    return this.copyLines(data, lines.flat());
   }
 
-  /** Copies out the given lines, in order, skipping (and counting) those over the bound. */
-  private copyLines(data: Buffer, lines: [number, number][]): Buffer | null {
-    if (lines.length === 0) return null;
-    const kept: Buffer[] = [];
-    for (const [start, stop] of lines) {
-      if (stop - start - 1 > this.maxLineBytes) this.counts.overlongRecords++;
-      else kept.push(data.subarray(start, stop));
+  /**
+   * Copies out the lines whose starts and ends `bounds` holds in pairs, in order, skipping
+   * (and counting) those over the bound. Lines next to each other are copied as one.
+   */
+  private copyLines(data: Buffer, bounds: readonly number[]): Buffer | null {
+    let size = 0;
+    for (let index = 0; index < bounds.length; index += 2) {
+      const length = (bounds[index + 1] as number) - (bounds[index] as number);
+      if (length - 1 > this.maxLineBytes) this.counts.overlongRecords++;
+      else size += length;
     }
-    return kept.length > 0 ? Buffer.concat(kept) : null;
+    if (size === 0) return null;
+    const copy = Buffer.allocUnsafe(size);
+    let offset = 0;
+    let runStart = -1;
+    let runEnd = -1;
+    for (let index = 0; index < bounds.length; index += 2) {
+      const start = bounds[index] as number;
+      const stop = bounds[index + 1] as number;
+      if (stop - start - 1 > this.maxLineBytes) continue;
+      if (start !== runEnd) {
+        if (runStart !== -1) offset += data.copy(copy, offset, runStart, runEnd);
+        runStart = start;
+      }
+      runEnd = stop;
+    }
+    data.copy(copy, offset, runStart, runEnd);
+    return copy;
   }
 }
