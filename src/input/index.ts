@@ -1,6 +1,5 @@
 import { open, stat } from 'node:fs/promises';
-import { Readable } from 'node:stream';
-import split2 from 'split2';
+import type { Readable } from 'node:stream';
 import { CandidateLineScanner, type CandidateLineCounts } from './candidate-lines.js';
 import { InputError, isGzip, readInputBytes, type InputSource } from './open-input.js';
 import { PARALLEL_SCAN_MIN_BYTES, parallelScanThreads, scanFileInParallel } from './parallel-file-scan.js';
@@ -12,6 +11,8 @@ export type { CandidateLineCounts } from './candidate-lines.js';
 
 /** Longest line read; longer lines are skipped (and counted when they held a record marker). */
 export const MAX_LINE_BYTES = 64 * 1024;
+
+const CARRIAGE_RETURN = 0x0d;
 
 export interface CandidateLines {
   /**
@@ -72,58 +73,30 @@ async function* candidateBytes(source: InputSource, scanner: CandidateLineScanne
 }
 
 /**
- * What an object stream has ready, in one array per wait: every object it buffered since the
- * last. Ends with the stream, throws its error, and destroys it when the caller stops early.
+ * The lines of chunks that each end on a line boundary (as the scanner's do), one array per
+ * chunk, without their newline and a CR before it. Each chunk is decoded as a whole: no
+ * UTF-8 sequence spans two.
  */
-async function* readyBatches<T>(stream: Readable): AsyncGenerator<T[]> {
-  let wake: (() => void) | null = null;
-  let ended = false;
-  let failure: { error: Error } | null = null;
-  const signal = (): void => {
-    wake?.();
-    wake = null;
-  };
-  const onEnd = (): void => {
-    ended = true;
-    signal();
-  };
-  const onError = (error: Error): void => {
-    failure = { error };
-    signal();
-  };
-  stream.on('readable', signal);
-  stream.on('end', onEnd);
-  stream.on('error', onError);
-  try {
-    for (;;) {
-      const batch: T[] = [];
-      for (let item = stream.read() as T | null; item !== null; item = stream.read() as T | null) batch.push(item);
-      if (batch.length > 0) {
-        yield batch;
-        continue;
-      }
-      if (failure !== null) throw (failure as { error: Error }).error;
-      if (ended) return;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
+async function* linesOfChunks(chunks: AsyncIterable<Buffer>): AsyncGenerator<string[]> {
+  for await (const chunk of chunks) {
+    const text = chunk.toString('utf8');
+    const lines: string[] = [];
+    let start = 0;
+    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
+      const end = newline > start && text.charCodeAt(newline - 1) === CARRIAGE_RETURN ? newline - 1 : newline;
+      lines.push(text.slice(start, end));
+      start = newline + 1;
     }
-  } finally {
-    stream.off('readable', signal);
-    stream.off('end', onEnd);
-    stream.off('error', onError);
-    if (!ended) stream.destroy();
+    if (start < text.length) lines.push(text.slice(start));
+    if (lines.length > 0) yield lines;
   }
 }
 
 /**
  * Reads a source and yields only the lines that may hold a seccomp record: the scanner
- * drops every other line in the raw bytes, and split2 frames what remains into lines.
+ * drops every other line in the raw bytes and hands on whole lines, which are then split.
  */
 export function readCandidateLines(source: InputSource, options: ReadOptions = {}): CandidateLines {
   const scanner = new CandidateLineScanner({ maxLineBytes: MAX_LINE_BYTES, onProgress: options.onProgress, extraMarkers: options.extraMarkers });
-  const bytes = Readable.from(candidateBytes(source, scanner, options), { objectMode: false });
-  const lines = bytes.pipe(split2());
-  bytes.on('error', (error) => lines.destroy(error));
-  return { batches: readyBatches<string>(lines), counts: scanner.counts };
+  return { batches: linesOfChunks(candidateBytes(source, scanner, options)), counts: scanner.counts };
 }
