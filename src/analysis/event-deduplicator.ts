@@ -1,11 +1,11 @@
 import type { Denial } from '../decode/index.js';
 
 /**
- * How many recent serials are remembered before the older half is forgotten. Two
- * generations are kept: a lookup checks both, and when the current one is full it becomes
- * the previous one. Memory is bounded and every operation takes constant time.
+ * How many audit ids are remembered: the latest ones, in a ring of typed arrays, so that
+ * remembering one makes no object. A log repeats an event within moments (the kernel's line
+ * next to auditd's or journald's), or as a whole file read twice, which only the store knows.
  */
-const ID_GENERATION_SIZE = 8_192;
+const REMEMBERED_IDS = 16_384;
 /**
  * How many recent unpaired sightings are kept per kind. A journal writes the kernel's line
  * and journald's audit copy of an event next to each other, so a short memory pairs them.
@@ -14,48 +14,64 @@ const UNPAIRED_GENERATION_SIZE = 4_096;
 /** How many times one process's unpaired call is remembered: one process logging the same call over and over. */
 const TIMES_PER_SIGHTING = 64;
 /**
- * How many audit ids one serial is remembered with, and how many hosts one audit id: serials
- * are per host and per boot, so one log of many hosts repeats them, but a log that says more
- * is not believed to the point of slowing every lookup.
+ * How many remembered ids of one serial are compared, the latest first: serials are per host
+ * and per boot, so one log of many hosts repeats them, but a log that says more is not
+ * believed to the point of slowing every lookup.
  */
 const IDS_PER_SERIAL = 64;
-const HOSTS_PER_ID = 64;
 /**
  * Two sightings of one event without an audit id are paired only when stamped at most this
  * far apart: a syslog stamp is in the printing host's local time, up to 14 hours from UTC.
  */
 const PAIRING_WINDOW_MS = 26 * 60 * 60 * 1000;
 
-/** A bounded map that forgets its oldest generation when the newest is full. */
-class RecentMap<K, V> {
-  private current = new Map<K, V>();
-  private previous = new Map<K, V>();
-
-  constructor(private readonly generationSize: number) {}
-
-  get(key: K): V | undefined {
-    return this.current.get(key) ?? this.previous.get(key);
-  }
-
-  set(key: K, value: V): void {
-    if (!this.current.has(key) && this.current.size >= this.generationSize) {
-      this.previous = this.current;
-      this.current = new Map();
-    }
-    this.current.set(key, value);
-    if (this.previous.has(key)) this.previous.delete(key);
-  }
-}
-
 /**
- * An audit id seen: its time, the hosts it was seen from ('' for a record that names none),
- * and the id seen before it with the same serial. Keyed by the serial, a number, so that no
- * text is made per record.
+ * The latest REMEMBERED_IDS audit ids seen, each with its host ('' for a record that names
+ * none): one id seen from two hosts is two entries. Found by serial, a number, so that no text
+ * is made per record: the map gives the slot of a serial's latest id, and each slot the one
+ * of the id seen before it with the same serial.
  */
-interface SeenId {
-  time: number;
-  hosts: string[];
-  older: SeenId | null;
+class RecentAuditIds {
+  private readonly times = new Float64Array(REMEMBERED_IDS);
+  private readonly serials = new Float64Array(REMEMBERED_IDS);
+  private readonly hosts = new Array<string>(REMEMBERED_IDS).fill('');
+  /** The slot of the id seen before this one with the same serial, or -1. */
+  private readonly older = new Int32Array(REMEMBERED_IDS);
+  /** How many ids had been seen when the slot was filled: a link to a slot filled again since is stale. */
+  private readonly sequences = new Float64Array(REMEMBERED_IDS);
+  private readonly latestBySerial = new Map<number, number>();
+  private seen = 0;
+
+  /** Records an audit id; true when it was seen before from an agreeing host. */
+  saw(time: number, serial: number, host: string): boolean {
+    const latest = this.latestBySerial.get(serial) ?? -1;
+    let newer = Number.POSITIVE_INFINITY;
+    let compared = 0;
+    for (let slot = latest; slot !== -1 && compared < IDS_PER_SERIAL; slot = this.older[slot] as number, compared++) {
+      const sequence = this.sequences[slot] as number;
+      if (sequence >= newer || this.serials[slot] !== serial) break;
+      newer = sequence;
+      if (this.times[slot] !== time) continue;
+      const seenHost = this.hosts[slot] as string;
+      if (host === '' || seenHost === '' || seenHost === host) return true;
+    }
+    this.add(time, serial, host, latest);
+    return false;
+  }
+
+  private add(time: number, serial: number, host: string, older: number): void {
+    const slot = this.seen % REMEMBERED_IDS;
+    if (this.seen >= REMEMBERED_IDS) {
+      const forgotten = this.serials[slot] as number;
+      if (this.latestBySerial.get(forgotten) === slot) this.latestBySerial.delete(forgotten);
+    }
+    this.times[slot] = time;
+    this.serials[slot] = serial;
+    this.hosts[slot] = host;
+    this.older[slot] = older;
+    this.sequences[slot] = this.seen++;
+    this.latestBySerial.set(serial, slot);
+  }
 }
 
 /** The values two sightings of one event without and with an audit id have in common. */
@@ -69,9 +85,9 @@ interface Fingerprint {
   comm: string | null;
 }
 
-/** One process's call seen, not yet paired: its fingerprint, and the times it was seen at. */
+/** One process's call seen, not yet paired: its fingerprint, and the times it was seen at (NaN: none). */
 interface UnpairedSightings extends Fingerprint {
-  times: (number | null)[];
+  times: number[];
 }
 
 function sameFingerprint(sightings: Fingerprint, denial: Denial): boolean {
@@ -79,10 +95,16 @@ function sameFingerprint(sightings: Fingerprint, denial: Denial): boolean {
     && sightings.host === (denial.host ?? '') && sightings.arch === denial.arch && sightings.comm === denial.comm;
 }
 
+function sightingsOf(samePid: UnpairedSightings[] | undefined, denial: Denial): UnpairedSightings | undefined {
+  if (samePid === undefined) return undefined;
+  for (const sightings of samePid) if (sameFingerprint(sightings, denial)) return sightings;
+  return undefined;
+}
+
 /**
- * The unpaired sightings of one kind, by fingerprint, bounded as RecentMap is: two
- * generations of UNPAIRED_GENERATION_SIZE fingerprints. Found by pid, then compared field by
- * field: no text is made per record.
+ * The unpaired sightings of one kind, by fingerprint, bounded: two generations of
+ * UNPAIRED_GENERATION_SIZE fingerprints, the older forgotten when the newer is full. Found by
+ * pid, then compared field by field: no text is made per record.
  */
 class UnpairedPool {
   private current = new Map<number | null, UnpairedSightings[]>();
@@ -94,15 +116,14 @@ class UnpairedPool {
   }
 
   find(denial: Denial): UnpairedSightings | undefined {
-    return this.current.get(denial.pid)?.find((sightings) => sameFingerprint(sightings, denial))
-      ?? this.previous.get(denial.pid)?.find((sightings) => sameFingerprint(sightings, denial));
+    return sightingsOf(this.current.get(denial.pid), denial) ?? sightingsOf(this.previous.get(denial.pid), denial);
   }
 
   add(denial: Denial, time: number | null): void {
     const sightings = this.find(denial);
     if (sightings !== undefined) {
       if (sightings.times.length >= TIMES_PER_SIGHTING) sightings.times.shift();
-      sightings.times.push(time);
+      sightings.times.push(time ?? Number.NaN);
       return;
     }
     if (this.currentFingerprints >= UNPAIRED_GENERATION_SIZE) {
@@ -111,7 +132,7 @@ class UnpairedPool {
       this.currentFingerprints = 0;
     }
     const entry: UnpairedSightings = {
-      host: denial.host ?? '', pid: denial.pid, arch: denial.arch, nr: denial.nr, code: denial.code, ip: denial.ip, comm: denial.comm, times: [time],
+      host: denial.host ?? '', pid: denial.pid, arch: denial.arch, nr: denial.nr, code: denial.code, ip: denial.ip, comm: denial.comm, times: [time ?? Number.NaN],
     };
     const samePid = this.current.get(denial.pid);
     if (samePid === undefined) this.current.set(denial.pid, [entry]);
@@ -128,13 +149,15 @@ class UnpairedPool {
     if (sightings === undefined) return false;
     let best = -1;
     let bestDistance = Infinity;
-    sightings.times.forEach((other, index) => {
-      const distance = time === null || other === null ? 0 : Math.abs(other - time);
+    const times = sightings.times;
+    for (let index = 0; index < times.length; index++) {
+      const other = times[index] as number;
+      const distance = time === null || Number.isNaN(other) ? 0 : Math.abs(other - time);
       if (distance <= PAIRING_WINDOW_MS && distance < bestDistance) {
         best = index;
         bestDistance = distance;
       }
-    });
+    }
     if (best === -1) return false;
     sightings.times.splice(best, 1);
     if (sightings.times.length === 0) this.remove(sightings);
@@ -170,40 +193,20 @@ class UnpairedPool {
  * record: every object kept for a while is one the garbage collector has to move.
  */
 export class EventDeduplicator {
-  private readonly seenIds = new RecentMap<number, SeenId>(ID_GENERATION_SIZE);
+  private readonly seenIds = new RecentAuditIds();
   private readonly unpairedWithId = new UnpairedPool();
   private readonly unpairedWithoutId = new UnpairedPool();
 
   /** True when this denial is an event already seen; the first sighting returns false. */
   isRepeat(denial: Denial): boolean {
     if (denial.serial !== null && denial.time !== null && denial.timePrecise) {
-      if (this.sawId(denial.time, denial.serial, denial.host ?? '')) return true;
+      if (this.seenIds.saw(denial.time, denial.serial, denial.host ?? '')) return true;
       if (!this.unpairedWithoutId.isEmpty() && this.unpairedWithoutId.take(denial, denial.time)) return true;
       this.unpairedWithId.add(denial, denial.time);
       return false;
     }
     if (this.unpairedWithId.take(denial, denial.time)) return true;
     this.unpairedWithoutId.add(denial, denial.time);
-    return false;
-  }
-
-  /** Records an audit id; true when it was seen before from an agreeing host. */
-  private sawId(time: number, serial: number, host: string): boolean {
-    const latest = this.seenIds.get(serial);
-    let count = 0;
-    for (let seen = latest ?? null; seen !== null; seen = seen.older) {
-      if (seen.time !== time) {
-        // Forget the oldest of a serial seen with too many times.
-        if (++count >= IDS_PER_SERIAL - 1) seen.older = null;
-        continue;
-      }
-      if (host === '' || seen.hosts.includes(host) || seen.hosts.includes('')) return true;
-      if (seen.hosts.length >= HOSTS_PER_ID) seen.hosts.shift();
-      seen.hosts.push(host);
-      if (latest !== undefined) this.seenIds.set(serial, latest);
-      return false;
-    }
-    this.seenIds.set(serial, { time, hosts: [host], older: latest ?? null });
     return false;
   }
 }
