@@ -92,4 +92,23 @@ describe('parseRecordLine reads every form a seccomp record is logged in', () =>
     expect(parsed.fields.syscall).toBe('160');
     expect(parsed.fields.comm).toBe('mattermost');
   });
+
+  it('reads a key only where a word starts, and lists the fields in the kernel’s order whatever the line’s', () => {
+    const parsed = record('audit: type=1326 audit(1678972350.266:4): code=0x80000000 xpid=1 comm="a pid=3" pid=5 syscall=160 arch=c000003e');
+    expect(parsed.fields).toEqual({ comm: '"a', pid: '3"', syscall: '160', arch: 'c000003e', code: '0x80000000' });
+    expect(Object.keys(parsed.fields)).toEqual(['pid', 'comm', 'arch', 'syscall', 'code']);
+  });
+
+  it('reads the event id digit by digit: seconds, three digits of milliseconds, a serial that fits', () => {
+    const idOf = (id: string): { time: number | null; serial: number | null } | string => {
+      const reading = parseRecordLine(`audit: type=1326 audit(${id}): ${BODY}`, context);
+      return reading === null || isMalformed(reading) ? 'malformed' : { time: reading.time, serial: reading.serial };
+    };
+    expect(idOf('1678972350.266:4')).toEqual({ time: 1678972350266, serial: 4 });
+    expect(idOf('0.000:00012')).toEqual({ time: 0, serial: 12 });
+    expect(idOf('999999999999.999:9007199254740991')).toEqual({ time: 999999999999999, serial: 9007199254740991 });
+    for (const bad of ['1678972350.26:4', '1678972350.2666:4', '.266:4', '1234567890123.266:4', '1.266:', '1.266:x', '1.2a6:4', '1,266:4', '1.266:-4', '1.266:9007199254740992', '1.266:123456789012345678901']) {
+      expect(idOf(bad), bad).toBe('malformed');
+    }
+  });
 });

@@ -36,53 +36,120 @@ export function decodeHexString(text: string): string | null {
   return Buffer.from(text, 'hex').toString('latin1');
 }
 
+/** An unquoted value of an untrusted string field: hex-decoded unless it is `(null)` or `?`. */
+function decodedUntrusted(value: string): string {
+  return value !== '(null)' && value !== '?' ? decodeHexString(value) ?? value : value;
+}
+
 function unquoteValue(key: string, value: string): string {
   if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) return value.slice(1, -1);
-  if (UNTRUSTED_STRING_FIELDS.has(key) && value !== '(null)' && value !== '?') {
-    return decodeHexString(value) ?? value;
-  }
-  return value;
+  return UNTRUSTED_STRING_FIELDS.has(key) ? decodedUntrusted(value) : value;
 }
 
 /** Splits `code=0x80000000AUID="unset"`, a pasted ENRICHED record that lost its 0x1d byte. */
 const GLUED_ENRICHED = /^(0x[0-9a-f]+)([A-Z][A-Z0-9_]*=.*)$/;
 
-/** `key=` and ` key=` for every field, made once: this runs for every record. */
-const FIELD_NEEDLES = SECCOMP_FIELD_ORDER.map((key) => [key, `${key}=`, ` ${key}=`] as const);
+/**
+ * Which field's `key=` starts at `at`, as its index in SECCOMP_FIELD_ORDER, or -1. Told by
+ * the first letter, then compared in place: this runs for every word of every record, so it
+ * makes no text.
+ */
+function fieldAt(raw: string, at: number): number {
+  switch (raw.charCodeAt(at)) {
+    case 0x61: // a
+      return raw.startsWith('auid=', at) ? 0 : raw.startsWith('arch=', at) ? 10 : -1;
+    case 0x75: // u
+      return raw.startsWith('uid=', at) ? 1 : -1;
+    case 0x67: // g
+      return raw.startsWith('gid=', at) ? 2 : -1;
+    case 0x73: // s
+      if (raw.startsWith('ses=', at)) return 3;
+      if (raw.startsWith('subj=', at)) return 4;
+      if (raw.startsWith('sig=', at)) return 9;
+      return raw.startsWith('syscall=', at) ? 11 : -1;
+    case 0x70: // p
+      return raw.startsWith('pid=', at) ? 5 : -1;
+    case 0x63: // c
+      if (raw.startsWith('comm=', at)) return 6;
+      if (raw.startsWith('compat=', at)) return 12;
+      return raw.startsWith('code=', at) ? 14 : -1;
+    case 0x65: // e
+      return raw.startsWith('exe=', at) ? 7 : -1;
+    case 0x72: // r
+      return raw.startsWith('reason=', at) ? 8 : -1;
+    case 0x69: // i
+      return raw.startsWith('ip=', at) ? 13 : -1;
+    default:
+      return -1;
+  }
+}
 
-/** Where a field's `key=` starts in a body of space-separated pairs, or -1. */
-function fieldStart(raw: string, first: string, later: string): number {
-  if (raw.startsWith(first)) return 0;
-  const at = raw.indexOf(later);
-  return at === -1 ? -1 : at + 1;
+const CODE_FIELD = SECCOMP_FIELD_ORDER.indexOf('code');
+/** Whether each field of SECCOMP_FIELD_ORDER is an untrusted string (UNTRUSTED_STRING_FIELDS). */
+const UNTRUSTED_FIELD = SECCOMP_FIELD_ORDER.map((key) => UNTRUSTED_STRING_FIELDS.has(key));
+const QUOTE = 0x22;
+
+/**
+ * The fields found, set in SECCOMP_FIELD_ORDER one name at a time: records of one shape then
+ * make objects of one shape, which a loop over the names would not.
+ */
+function fieldsInKernelOrder(values: readonly (string | undefined)[]): RecordFields {
+  const fields: RecordFields = {};
+  if (values[0] !== undefined) fields.auid = values[0];
+  if (values[1] !== undefined) fields.uid = values[1];
+  if (values[2] !== undefined) fields.gid = values[2];
+  if (values[3] !== undefined) fields.ses = values[3];
+  if (values[4] !== undefined) fields.subj = values[4];
+  if (values[5] !== undefined) fields.pid = values[5];
+  if (values[6] !== undefined) fields.comm = values[6];
+  if (values[7] !== undefined) fields.exe = values[7];
+  if (values[8] !== undefined) fields.reason = values[8];
+  if (values[9] !== undefined) fields.sig = values[9];
+  if (values[10] !== undefined) fields.arch = values[10];
+  if (values[11] !== undefined) fields.syscall = values[11];
+  if (values[12] !== undefined) fields.compat = values[12];
+  if (values[13] !== undefined) fields.ip = values[13];
+  if (values[14] !== undefined) fields.code = values[14];
+  return fields;
 }
 
 /**
  * Reads a raw (not `ausearch -i`) record body: space-separated `key=value` pairs, values
- * either `"quoted"` or bare, never holding a space (the kernel hex-encodes such values). Each
- * known field is looked up by name, so the first occurrence of a key wins: a record that
- * repeats a key is not trusted beyond it. Whatever follows `code=` is ENRICHED text: after
- * the 0x1d separator, or glued on when a paste lost it.
+ * either `"quoted"` or bare, never holding a space (the kernel hex-encodes such values). One
+ * pass over the words: a key counts where a word starts (at the start or after a space), and
+ * the first occurrence of a key wins, so a record that repeats a key is not trusted beyond
+ * it. Whatever follows `code=` is ENRICHED text: after the 0x1d separator, or glued on when a
+ * paste lost it. The fields are set in the kernel's order, whatever the line's.
  */
 export function parseAuditBody(body: string): ParsedAuditBody {
-  const fields: RecordFields = {};
   const separatorAt = body.indexOf(SEPARATOR_GROUP);
   const raw = separatorAt === -1 ? body : body.slice(0, separatorAt);
   let enrichedText = separatorAt === -1 ? '' : body.slice(separatorAt + 1);
-  for (const [key, first, later] of FIELD_NEEDLES) {
-    const start = fieldStart(raw, first, later);
-    if (start === -1) continue;
-    const valueStart = start + key.length + 1;
-    const spaceAt = raw.indexOf(' ', valueStart);
+  const values: (string | undefined)[] = new Array<string | undefined>(SECCOMP_FIELD_ORDER.length);
+  for (let at = 0; at < raw.length;) {
+    const field = fieldAt(raw, at);
+    const spaceAt = raw.indexOf(' ', at);
     const valueEnd = spaceAt === -1 ? raw.length : spaceAt;
-    let value = raw.slice(valueStart, valueEnd);
-    if (key === 'code') {
-      const glued = GLUED_ENRICHED.exec(value);
-      if (glued) value = glued[1] as string;
-      enrichedText = `${glued ? (glued[2] as string) : ''}${raw.slice(valueEnd)} ${enrichedText}`;
+    if (field !== -1 && values[field] === undefined) {
+      const key = SECCOMP_FIELD_ORDER[field] as SeccompFieldName;
+      const valueStart = at + key.length + 1;
+      if (field === CODE_FIELD) {
+        let value = raw.slice(valueStart, valueEnd);
+        const glued = GLUED_ENRICHED.exec(value);
+        if (glued) value = glued[1] as string;
+        enrichedText = `${glued ? (glued[2] as string) : ''}${raw.slice(valueEnd)} ${enrichedText}`;
+        values[field] = unquoteValue(key, value);
+      } else if (valueEnd - valueStart >= 2 && raw.charCodeAt(valueStart) === QUOTE && raw.charCodeAt(valueEnd - 1) === QUOTE) {
+        values[field] = raw.slice(valueStart + 1, valueEnd - 1);
+      } else {
+        const value = raw.slice(valueStart, valueEnd);
+        values[field] = UNTRUSTED_FIELD[field] ? decodedUntrusted(value) : value;
+      }
     }
-    fields[key] = unquoteValue(key, value);
+    if (spaceAt === -1) break;
+    at = spaceAt + 1;
   }
+  const fields = fieldsInKernelOrder(values);
   const enriched: Record<string, string> = {};
   if (enrichedText.trim() !== '') {
     for (const token of enrichedText.split(' ')) {

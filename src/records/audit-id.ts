@@ -12,13 +12,32 @@ export function validTime(ms: number): number | null {
   return Number.isFinite(ms) && Math.abs(ms) <= LATEST_TIME_MS ? ms : null;
 }
 
-const EVENT_ID = /^(\d{1,12})\.(\d{3}):(\d{1,20})$/;
+const DIGIT_0 = 0x30;
+const DOT = 0x2e;
+const COLON = 0x3a;
 
+/** The value of the decimal digits in text[start, end), or -1 if any other character is there. */
+function digitsValue(text: string, start: number, end: number): number {
+  let value = 0;
+  for (let index = start; index < end; index++) {
+    const digit = text.charCodeAt(index) - DIGIT_0;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** `SECONDS.MILLIS:SERIAL`: 1–12 digits, a dot, 3 digits, a colon, 1–20 digits. Read in place: this runs for every record. */
 export function parseAuditEventId(text: string): AuditEventId | null {
-  const match = EVENT_ID.exec(text);
-  if (!match) return null;
-  const time = Number(match[1]) * 1000 + Number(match[2]);
-  const serial = Number(match[3]);
+  const dot = text.indexOf('.');
+  if (dot < 1 || dot > 12 || text.charCodeAt(dot + 4) !== COLON) return null;
+  const serialDigits = text.length - (dot + 5);
+  if (serialDigits < 1 || serialDigits > 20 || text.charCodeAt(dot) !== DOT) return null;
+  const seconds = digitsValue(text, 0, dot);
+  const millis = digitsValue(text, dot + 1, dot + 4);
+  const serial = digitsValue(text, dot + 5, text.length);
+  if (seconds < 0 || millis < 0 || serial < 0) return null;
+  const time = seconds * 1000 + millis;
   if (!Number.isSafeInteger(time) || !Number.isSafeInteger(serial)) return null;
   return { time, serial };
 }
