@@ -56,6 +56,20 @@ describe('decodeRecord', () => {
     expect(decode(kernel('sig=12 arch=e0000008 syscall=6155 compat=0 ip=0x1 code=0x80000000'))).toMatchObject({ abi: 'mipsn32el', syscall: 'setrlimit' });
   });
 
+  it('reads numbers of 1 to 10 digits only: syscall numbers may be negative, ids may not', () => {
+    expect(decode(kernel('sig=0031 arch=c000003e syscall=00160 compat=0 ip=0x1 code=0x80000000'))).toMatchObject({ nr: 160, syscall: 'setrlimit', signal: 'SIGSYS', pid: 7 });
+    expect(decode(kernel('sig=31 arch=c000003e syscall=-1 compat=0 ip=0x1 code=0x80000000'))).toMatchObject({ nr: -1, syscall: null });
+    const reading = (fields: string) => parseRecordLine(`audit: type=1326 audit(1678972350.266:4): ${fields}`, { now: FIXTURE_NOW });
+    const decoded = (fields: string) => {
+      const record = reading(fields);
+      if (record === null || isMalformed(record)) throw new Error('not a record');
+      return decodeRecord(record, { tables, assumedAbi: 'x86_64' });
+    };
+    expect(decoded('pid=7 uid=-5 auid=12345678901 arch=c000003e syscall=1 code=0x0')).toMatchObject({ denial: { pid: 7, uid: null, auid: null } });
+    expect(decoded('pid=7 arch=c000003e syscall=12345678901 code=0x0')).toEqual({ malformed: 'syscall=12345678901 is not a number' });
+    expect(decoded('pid=7 arch=c000003e syscall=- code=0x0')).toEqual({ malformed: 'syscall=- is not a number' });
+  });
+
   it('shows a number no table knows as unknown, not a guess', () => {
     const denial = decode(kernel('sig=31 arch=c000003e syscall=999 compat=0 ip=0x1 code=0x80000000'));
     expect(denial).toMatchObject({ abi: 'x86_64', nr: 999, syscall: null });

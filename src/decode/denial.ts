@@ -49,10 +49,23 @@ export interface DecodeOptions {
 export type DecodeResult = { denial: Denial } | { malformed: string };
 
 const UNSET_ID = 4294967295;
+const DIGIT_0 = 0x30;
+const MINUS = 0x2d;
 
-function parseDecimal(text: string | undefined): number | null {
-  if (text === undefined || !/^\d{1,10}$/.test(text)) return null;
-  return Number(text);
+/** The value of 1 to 10 decimal digits, with a leading `-` if `signed`; else null. Read in place: this runs for several fields of every record. */
+function parseDecimal(text: string | undefined, signed = false): number | null {
+  if (text === undefined) return null;
+  const negative = signed && text.charCodeAt(0) === MINUS;
+  const start = negative ? 1 : 0;
+  const digits = text.length - start;
+  if (digits < 1 || digits > 10) return null;
+  let value = 0;
+  for (let index = start; index < text.length; index++) {
+    const digit = text.charCodeAt(index) - DIGIT_0;
+    if (digit < 0 || digit > 9) return null;
+    value = value * 10 + digit;
+  }
+  return negative ? -value : value;
 }
 
 function parseId(text: string | undefined): number | null {
@@ -94,7 +107,7 @@ interface SyscallIdentity {
 }
 
 function identifyRaw(record: AuditRecord, options: DecodeOptions, notes: string[]): SyscallIdentity | string {
-  const nr = /^-?\d{1,10}$/.test(record.fields.syscall ?? '') ? Number(record.fields.syscall) : null;
+  const nr = parseDecimal(record.fields.syscall, true);
   if (nr === null) return `syscall=${record.fields.syscall ?? ''} is not a number`;
   let table: SyscallTable | null;
   let arch: string | null = null;

@@ -47,11 +47,24 @@ export interface DecodedAction {
   note: string | null;
 }
 
+/** The actions of the codes seen: a few, asked for on every record. */
+const ACTIONS_OF_CODES = new Map<string, DecodedAction>();
+const REMEMBERED_CODES = 256;
+
 /** Reads `code=0x80000000` (the kernel masks the data bits, but an unmasked value is read too). */
 export function decodeAction(code: string): DecodedAction {
+  let decoded = ACTIONS_OF_CODES.get(code);
+  if (decoded === undefined) {
+    decoded = Object.freeze(readAction(code));
+    if (ACTIONS_OF_CODES.size < REMEMBERED_CODES) ACTIONS_OF_CODES.set(code, decoded);
+  }
+  return decoded;
+}
+
+function readAction(code: string): DecodedAction {
   // auparse prints a value its table lacks as `unknown-seccomp-code(0x7fc00000)`.
   const unnamed = /^unknown-seccomp-code\((0x[0-9a-fA-F]{1,8})\)$/.exec(code);
-  if (unnamed) return decodeAction(unnamed[1] as string);
+  if (unnamed) return readAction(unnamed[1] as string);
   if (/^0x[0-9a-fA-F]{1,8}$/.test(code)) {
     const action = ACTIONS_BY_CODE.get((Number.parseInt(code, 16) & ACTION_MASK) >>> 0);
     return action ? { action, note: null } : { action: 'unknown', note: `code=${code} is no seccomp action` };
