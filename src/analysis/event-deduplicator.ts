@@ -6,6 +6,8 @@ import type { Denial } from '../decode/index.js';
  * next to auditd's or journald's), or as a whole file read twice, which only the store knows.
  */
 const REMEMBERED_IDS = 16_384;
+/** Host names kept as one string each (RecentAuditIds.hostName); more are kept as they come. */
+const REMEMBERED_HOST_NAMES = 1_024;
 /**
  * How many recent unpaired sightings are kept per kind. A journal writes the kernel's line
  * and journald's audit copy of an event next to each other, so a short memory pairs them.
@@ -40,6 +42,12 @@ class RecentAuditIds {
   /** How many ids had been seen when the slot was filled: a link to a slot filled again since is stale. */
   private readonly sequences = new Float64Array(REMEMBERED_IDS);
   private readonly latestBySerial = new Map<number, number>();
+  /**
+   * One string per host name seen, kept instead of each record's own: a ring of young
+   * strings held by these long-lived arrays would make every young-generation collection
+   * copy them.
+   */
+  private readonly hostNames = new Map<string, string>();
   private seen = 0;
 
   /** Records an audit id; true when it was seen before from an agreeing host. */
@@ -59,6 +67,13 @@ class RecentAuditIds {
     return false;
   }
 
+  private hostName(host: string): string {
+    const known = this.hostNames.get(host);
+    if (known !== undefined) return known;
+    if (this.hostNames.size < REMEMBERED_HOST_NAMES) this.hostNames.set(host, host);
+    return host;
+  }
+
   private add(time: number, serial: number, host: string, older: number): void {
     const slot = this.seen % REMEMBERED_IDS;
     if (this.seen >= REMEMBERED_IDS) {
@@ -67,7 +82,7 @@ class RecentAuditIds {
     }
     this.times[slot] = time;
     this.serials[slot] = serial;
-    this.hosts[slot] = host;
+    this.hosts[slot] = this.hostName(host);
     this.older[slot] = older;
     this.sequences[slot] = this.seen++;
     this.latestBySerial.set(serial, slot);
