@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { denialLogChunks } from '../bench/generate-denial-log.js';
 import type { Denial } from '../src/decode/index.js';
-import { decodeDenialBatch, encodeDenialBatch } from '../src/store/denial-batch.js';
+import { decodeDenialBatch, encodeDenialBatch, PackedDenials } from '../src/store/denial-batch.js';
 import { openDenialStore } from '../src/store/index.js';
 import { decodeAll, fixture, FIXTURE_NOW, formatFixtureInputs, REPO } from './support/run.js';
 
@@ -71,6 +71,18 @@ describe('packing denials for the writer thread', () => {
     ];
     expect(decodeDenialBatch(encodeDenialBatch(denials))).toEqual(denials);
     expect(decodeDenialBatch(encodeDenialBatch([]))).toEqual([]);
+  });
+
+  it('makes one denial of a batch at a time, by position, as an array would', () => {
+    const denials = [0, 1, 2].map((pid): Denial => ({
+      time: 1_000 + pid, timePrecise: true, serial: pid, host: null, pid, comm: 'p', exe: '/p', uid: 0, user: null, auid: null,
+      arch: 'c000003e', abi: 'x86_64', nr: 160, syscall: 'setrlimit', action: 'kill_process', code: '0x80000000', signal: 'SIGSYS',
+      compat: false, ip: '0x1', format: 'kernel', notes: [], text: `line ${pid}`,
+    }));
+    const packed = new PackedDenials(encodeDenialBatch(denials));
+    expect(packed.length).toBe(3);
+    expect([2, 0, 1].map((index) => packed.at(index))).toEqual([denials[2], denials[0], denials[1]]);
+    for (const outside of [-1, 3, 0.5]) expect(packed.at(outside)).toBeUndefined();
   });
 });
 

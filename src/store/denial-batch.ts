@@ -1,4 +1,5 @@
 import type { Denial, SeccompAction } from '../decode/index.js';
+import type { DenialSequence } from './denial-store.js';
 import type { RecordFormat } from '../records/index.js';
 
 /**
@@ -141,44 +142,60 @@ function numberOrNull(value: number): number | null {
   return Number.isNaN(value) ? null : value;
 }
 
-export function decodeDenialBatch(batch: DenialBatch): Denial[] {
-  const { numbers, references, words, text, textEnds } = batch;
-  const word = (index: number): string | null => (index === NO_VALUE ? null : (words[index] as string));
-  const denials = new Array<Denial>(batch.count);
-  let number = 0;
-  let reference = 0;
-  let textStart = 0;
-  for (let index = 0; index < batch.count; index++) {
-    const time = numberOrNull(numbers[number++] as number);
-    const serial = numberOrNull(numbers[number++] as number);
-    const pid = numberOrNull(numbers[number++] as number);
-    const uid = numberOrNull(numbers[number++] as number);
-    const auid = numberOrNull(numbers[number++] as number);
-    const nr = numberOrNull(numbers[number++] as number);
-    const host = word(references[reference++] as number);
-    const comm = word(references[reference++] as number);
-    const exe = word(references[reference++] as number);
-    const user = word(references[reference++] as number);
-    const arch = word(references[reference++] as number);
-    const abi = word(references[reference++] as number);
-    const syscall = word(references[reference++] as number);
-    const action = word(references[reference++] as number) as SeccompAction;
-    const code = word(references[reference++] as number);
-    const signal = word(references[reference++] as number);
-    const ip = word(references[reference++] as number);
-    const format = word(references[reference++] as number) as RecordFormat;
-    const timePrecise = references[reference++] === 1;
-    const compat = references[reference++] as number;
-    const notes = word(references[reference++] as number);
-    const textEnd = textEnds[index] as number;
-    denials[index] = {
-      time, timePrecise, serial, host, pid, comm, exe, uid, user, auid, arch, abi, nr, syscall, action, code, signal,
-      compat: compat === NO_VALUE ? null : compat === 1,
-      ip, format,
-      notes: notes === null ? [] : (JSON.parse(notes) as string[]),
-      text: text.slice(textStart, textEnd),
-    };
-    textStart = textEnd;
+function wordAt(batch: DenialBatch, reference: number): string | null {
+  const index = batch.references[reference] as number;
+  return index === NO_VALUE ? null : (batch.words[index] as string);
+}
+
+/**
+ * A batch's denials, each made into an object only when asked for: a store holds a
+ * transaction's worth of denials before writing them, and as objects they would live long
+ * enough to be copied by young-generation collections.
+ */
+export class PackedDenials implements DenialSequence {
+  constructor(private readonly batch: DenialBatch) {}
+
+  get length(): number {
+    return this.batch.count;
   }
-  return denials;
+
+  at(index: number): Denial | undefined {
+    if (!Number.isInteger(index) || index < 0 || index >= this.batch.count) return undefined;
+    const batch = this.batch;
+    const { numbers, references, text, textEnds } = batch;
+    const number = index * NUMBERS_PER_DENIAL;
+    const reference = index * REFERENCES_PER_DENIAL;
+    const compat = references[reference + 13] as number;
+    const notes = wordAt(batch, reference + 14);
+    return {
+      time: numberOrNull(numbers[number] as number),
+      timePrecise: references[reference + 12] === 1,
+      serial: numberOrNull(numbers[number + 1] as number),
+      host: wordAt(batch, reference),
+      pid: numberOrNull(numbers[number + 2] as number),
+      comm: wordAt(batch, reference + 1),
+      exe: wordAt(batch, reference + 2),
+      uid: numberOrNull(numbers[number + 3] as number),
+      user: wordAt(batch, reference + 3),
+      auid: numberOrNull(numbers[number + 4] as number),
+      arch: wordAt(batch, reference + 4),
+      abi: wordAt(batch, reference + 5),
+      nr: numberOrNull(numbers[number + 5] as number),
+      syscall: wordAt(batch, reference + 6),
+      action: wordAt(batch, reference + 7) as SeccompAction,
+      code: wordAt(batch, reference + 8),
+      signal: wordAt(batch, reference + 9),
+      compat: compat === NO_VALUE ? null : compat === 1,
+      ip: wordAt(batch, reference + 10),
+      format: wordAt(batch, reference + 11) as RecordFormat,
+      notes: notes === null ? [] : (JSON.parse(notes) as string[]),
+      text: text.slice(index === 0 ? 0 : (textEnds[index - 1] as number), textEnds[index] as number),
+    };
+  }
+}
+
+/** Every denial of a batch, as objects. */
+export function decodeDenialBatch(batch: DenialBatch): Denial[] {
+  const packed = new PackedDenials(batch);
+  return Array.from({ length: packed.length }, (_, index) => packed.at(index) as Denial);
 }

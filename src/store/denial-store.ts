@@ -39,12 +39,40 @@ export interface IngestCounts {
 const DEFAULT_BATCH_SIZE = 10_000;
 const DEFAULT_MAX_BATCH_DELAY_MS = 1_000;
 
+/**
+ * Denials read one at a time by position: an array, or packed ones (PackedDenials) made into
+ * objects only when they are stored.
+ */
+export interface DenialSequence {
+  readonly length: number;
+  at(index: number): Denial | undefined;
+}
+
+/** Part of a sequence, waiting for its transaction. */
+interface PendingDenials {
+  denials: DenialSequence;
+  from: number;
+  to: number;
+}
+
 function isAsyncIterable<T>(source: Iterable<T> | AsyncIterable<T>): source is AsyncIterable<T> {
   return Symbol.asyncIterator in Object(source);
 }
 
 async function* singleDenials(denials: AsyncIterable<Denial>): AsyncGenerator<Denial[]> {
   for await (const denial of denials) yield [denial];
+}
+
+function* inArrays(denials: Iterable<Denial>, size: number): Generator<Denial[]> {
+  let array: Denial[] = [];
+  for (const denial of denials) {
+    array.push(denial);
+    if (array.length >= size) {
+      yield array;
+      array = [];
+    }
+  }
+  if (array.length > 0) yield array;
 }
 
 /**
@@ -74,11 +102,12 @@ export class DenialStore {
    * `onCommit` had reported.
    */
   async ingest(denials: Iterable<Denial> | AsyncIterable<Denial>, options: IngestOptions): Promise<IngestCounts> {
-    return this.ingestBatches(isAsyncIterable(denials) ? singleDenials(denials) : [denials], options);
+    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    return this.ingestBatches(isAsyncIterable(denials) ? singleDenials(denials) : inArrays(denials, batchSize), options);
   }
 
-  /** As `ingest`, for denials that come in batches (arrays): one wait per batch, not per denial. */
-  async ingestBatches(batches: Iterable<Iterable<Denial>> | AsyncIterable<Iterable<Denial>>, options: IngestOptions): Promise<IngestCounts> {
+  /** As `ingest`, for denials that come in batches (arrays, packed batches): one wait per batch, not per denial. */
+  async ingestBatches(batches: Iterable<DenialSequence> | AsyncIterable<DenialSequence>, options: IngestOptions): Promise<IngestCounts> {
     this.assertWritable();
     const statements = (this.writeStatements ??= withStoreErrors(this.path, () => new EventWriteStatements(this.db)));
     const runId = withStoreErrors(this.path, () => Number(this.db
@@ -88,7 +117,8 @@ export class DenialStore {
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     const maxDelay = options.maxBatchDelayMs ?? DEFAULT_MAX_BATCH_DELAY_MS;
     const counts: IngestCounts = { added: 0, known: 0 };
-    let pending: Denial[] = [];
+    let pending: PendingDenials[] = [];
+    let pendingCount = 0;
     let timer: NodeJS.Timeout | null = null;
     let failure: { error: unknown } | null = null;
 
@@ -97,6 +127,7 @@ export class DenialStore {
       timer = null;
       const batch = pending;
       pending = [];
+      pendingCount = 0;
       const batchCounts = this.commitBatch(writer, runId, batch, options.unitOf, final);
       counts.added += batchCounts.added;
       counts.known += batchCounts.known;
@@ -111,13 +142,16 @@ export class DenialStore {
         failure = { error };
       }
     };
-    const add = (denials: Iterable<Denial>, fromAsyncSource: boolean): void => {
+    const add = (denials: DenialSequence, fromAsyncSource: boolean): void => {
       if (failure !== null) throw failure.error;
-      for (const denial of denials) {
-        pending.push(denial);
-        if (pending.length >= batchSize) commit(false);
+      for (let from = 0; from < denials.length;) {
+        const to = Math.min(denials.length, from + batchSize - pendingCount);
+        pending.push({ denials, from, to });
+        pendingCount += to - from;
+        from = to;
+        if (pendingCount >= batchSize) commit(false);
       }
-      if (fromAsyncSource && timer === null && pending.length > 0) timer = setTimeout(commitQuietBatch, maxDelay);
+      if (fromAsyncSource && timer === null && pendingCount > 0) timer = setTimeout(commitQuietBatch, maxDelay);
     };
 
     try {
@@ -135,14 +169,19 @@ export class DenialStore {
   }
 
   /** One transaction: the batch and the run's counts. The last one is synced to disk. */
-  private commitBatch(writer: EventWriter, runId: number, batch: Denial[], unitOf: IngestOptions['unitOf'], final: boolean): IngestCounts {
+  private commitBatch(writer: EventWriter, runId: number, batch: readonly PendingDenials[], unitOf: IngestOptions['unitOf'], final: boolean): IngestCounts {
     return withStoreErrors(this.path, () => {
       const batchCounts: IngestCounts = { added: 0, known: 0 };
       if (final) this.db.pragma('synchronous = FULL');
       try {
         this.db.transaction(() => {
           writer.refresh();
-          for (const denial of batch) batchCounts[writer.write(denial, unitOf?.(denial) ?? null)]++;
+          for (const { denials, from, to } of batch) {
+            for (let index = from; index < to; index++) {
+              const denial = denials.at(index) as Denial;
+              batchCounts[writer.write(denial, unitOf?.(denial) ?? null)]++;
+            }
+          }
           this.db.prepare('UPDATE ingest_run SET added = added + ?, known = known + ?, finished_at = ? WHERE id = ?')
             .run(batchCounts.added, batchCounts.known, final ? Date.now() : null, runId);
         }).immediate();

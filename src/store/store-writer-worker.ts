@@ -3,13 +3,12 @@
  * DenialStore.ingest on the batches it is posted, one ingest per input, until told to close.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeDenialBatch } from './denial-batch.js';
-import type { DenialStore } from './denial-store.js';
+import { PackedDenials } from './denial-batch.js';
+import type { DenialSequence, DenialStore } from './denial-store.js';
 import { openDenialStore } from './open-denial-store.js';
 import { MessageInbox } from '../message-inbox.js';
 import { errorParts } from './store-errors.js';
 import type { FromStoreWriter, StoreWriterJob, ToStoreWriter } from './store-writer-protocol.js';
-import type { Denial } from '../decode/index.js';
 
 const port = parentPort;
 if (port === null) throw new Error('store-writer-worker.js runs as a worker thread only');
@@ -22,13 +21,13 @@ const inbox = new MessageInbox<ToStoreWriter>();
 port.on('message', (message: ToStoreWriter) => inbox.push(message));
 
 /** One input's denials: the batches posted until its `end`. */
-async function* inputDenials(): AsyncGenerator<Denial[]> {
+async function* inputDenials(): AsyncGenerator<DenialSequence> {
   for (;;) {
     const message = await inbox.next();
     if (message.kind === 'end') return;
     if (message.kind !== 'denials') throw new Error(`store writer: ${message.kind} in the middle of an input`);
     post({ kind: 'taken' });
-    yield decodeDenialBatch(message.batch);
+    yield new PackedDenials(message.batch);
   }
 }
 
