@@ -16,11 +16,22 @@ const UNPAIRED_GENERATION_SIZE = 4_096;
 /** How many times one process's unpaired call is remembered: one process logging the same call over and over. */
 const TIMES_PER_SIGHTING = 64;
 /**
- * How many remembered ids of one serial are compared, the latest first: serials are per host
- * and per boot, so one log of many hosts repeats them, but a log that says more is not
- * believed to the point of slowing every lookup.
+ * How many remembered ids of one serial (or of serials that share its bucket) are compared,
+ * the latest first: serials are per host and per boot, so one log of many hosts repeats them,
+ * but a log that says more is not believed to the point of slowing every lookup.
  */
 const IDS_PER_SERIAL = 64;
+/**
+ * Serials are found through a table of this many buckets, by serial modulo its size: serials
+ * count up, so the REMEMBERED_IDS latest of one host never share a bucket.
+ */
+const SERIAL_BUCKETS = 65_536;
+
+function bucketOf(serial: number): number {
+  const bucket = serial % SERIAL_BUCKETS;
+  return bucket < 0 ? bucket + SERIAL_BUCKETS : bucket;
+}
+
 /**
  * Two sightings of one event without an audit id are paired only when stamped at most this
  * far apart: a syslog stamp is in the printing host's local time, up to 14 hours from UTC.
@@ -29,19 +40,21 @@ const PAIRING_WINDOW_MS = 26 * 60 * 60 * 1000;
 
 /**
  * The latest REMEMBERED_IDS audit ids seen, each with its host ('' for a record that names
- * none): one id seen from two hosts is two entries. Found by serial, a number, so that no text
- * is made per record: the map gives the slot of a serial's latest id, and each slot the one
- * of the id seen before it with the same serial.
+ * none): one id seen from two hosts is two entries. Found by serial, a number, in typed
+ * arrays only, so that no text and no object is made per record: a bucket gives the slot of
+ * the latest id whose serial falls in it, and each slot the one of the id before it in the
+ * same bucket.
  */
 class RecentAuditIds {
   private readonly times = new Float64Array(REMEMBERED_IDS);
   private readonly serials = new Float64Array(REMEMBERED_IDS);
   private readonly hosts = new Array<string>(REMEMBERED_IDS).fill('');
-  /** The slot of the id seen before this one with the same serial, or -1. */
+  /** The slot of the id seen before this one in the same bucket, or -1. */
   private readonly older = new Int32Array(REMEMBERED_IDS);
   /** How many ids had been seen when the slot was filled: a link to a slot filled again since is stale. */
   private readonly sequences = new Float64Array(REMEMBERED_IDS);
-  private readonly latestBySerial = new Map<number, number>();
+  /** The slot of the latest id in each bucket, or -1. */
+  private readonly latestInBucket = new Int32Array(SERIAL_BUCKETS).fill(-1);
   /**
    * One string per host name seen, kept instead of each record's own: a ring of young
    * strings held by these long-lived arrays would make every young-generation collection
@@ -52,18 +65,21 @@ class RecentAuditIds {
 
   /** Records an audit id; true when it was seen before from an agreeing host. */
   saw(time: number, serial: number, host: string): boolean {
-    const latest = this.latestBySerial.get(serial) ?? -1;
+    const bucket = bucketOf(serial);
+    const latest = this.latestInBucket[bucket] as number;
     let newer = Number.POSITIVE_INFINITY;
     let compared = 0;
     for (let slot = latest; slot !== -1 && compared < IDS_PER_SERIAL; slot = this.older[slot] as number, compared++) {
       const sequence = this.sequences[slot] as number;
-      if (sequence >= newer || this.serials[slot] !== serial) break;
+      const slotSerial = this.serials[slot] as number;
+      // A slot filled again since it was linked to holds a later id, maybe of another bucket.
+      if (sequence >= newer || bucketOf(slotSerial) !== bucket) break;
       newer = sequence;
-      if (this.times[slot] !== time) continue;
+      if (slotSerial !== serial || this.times[slot] !== time) continue;
       const seenHost = this.hosts[slot] as string;
       if (host === '' || seenHost === '' || seenHost === host) return true;
     }
-    this.add(time, serial, host, latest);
+    this.add(time, serial, host, bucket, latest);
     return false;
   }
 
@@ -74,18 +90,14 @@ class RecentAuditIds {
     return host;
   }
 
-  private add(time: number, serial: number, host: string, older: number): void {
+  private add(time: number, serial: number, host: string, bucket: number, older: number): void {
     const slot = this.seen % REMEMBERED_IDS;
-    if (this.seen >= REMEMBERED_IDS) {
-      const forgotten = this.serials[slot] as number;
-      if (this.latestBySerial.get(forgotten) === slot) this.latestBySerial.delete(forgotten);
-    }
     this.times[slot] = time;
     this.serials[slot] = serial;
     this.hosts[slot] = this.hostName(host);
     this.older[slot] = older;
     this.sequences[slot] = this.seen++;
-    this.latestBySerial.set(serial, slot);
+    this.latestInBucket[bucket] = slot;
   }
 }
 
