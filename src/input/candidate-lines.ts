@@ -62,9 +62,12 @@ function auditdRecordStart(data: Buffer, start: number, newline: number): number
   if (first === DASH) return AUDITD_OTHER;
   if (first !== LOWER_N) return NOT_AUDITD;
   if (!startsWith(data, start, NODE_PREFIX)) return UNCLEAR_AUDITD;
-  const space = data.indexOf(SPACE, start + NODE_PREFIX.length);
+  // Looked for within the line only: a search to the end of the chunk per line would make a
+  // chunk of lines without a space cost the square of its size.
+  let space = start + NODE_PREFIX.length;
+  while (space < newline && data[space] !== SPACE) space++;
   const typeAt = space + 1;
-  if (space === -1 || space > newline || data[typeAt] !== LOWER_T) return UNCLEAR_AUDITD;
+  if (space >= newline || data[typeAt] !== LOWER_T) return UNCLEAR_AUDITD;
   return typeAt + TYPE_SECCOMP.length <= newline && startsWith(data, typeAt, TYPE_SECCOMP) ? start : AUDITD_OTHER;
 }
 
