@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -46,6 +46,17 @@ describe('scanning a file in ranges on several threads', () => {
       }
     });
   }
+
+  it('closes its own range and stops its workers when the reader stops early', async () => {
+    const path = join(directory, 'stopped-early.log');
+    writeFileSync(path, Buffer.concat(Array.from({ length: 400 }, () => mixed)));
+    const openFiles = (): number => readdirSync('/proc/self/fd').length;
+    const before = openFiles();
+    const parts = scanFileInParallel(path, statSync(path).size, { maxLineBytes: MAX_LINE_BYTES }, { bytes: 0, lines: 0, overlongRecords: 0 }, undefined, 2);
+    expect((await parts.next()).done).toBe(false);
+    await parts.return(undefined);
+    expect(openFiles()).toBe(before);
+  });
 
   it('is what the command line uses for a large file, with the same result', () => {
     const block = readFileSync(fixture('formats', 'auditd-realistic', 'audit.log'));

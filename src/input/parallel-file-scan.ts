@@ -95,8 +95,8 @@ export async function* scanFileInParallel(
   const [own, ...others] = ranges as [FileRange, ...FileRange[]];
   const workers = others.map((range) => new RangeWorker({ range, scan }));
   const othersRead = (): number => workers.reduce((sum, worker) => sum + worker.bytesRead, 0);
+  const chunks = scanFileRange(own, scan);
   try {
-    const chunks = scanFileRange(own, scan);
     let step = chunks.next();
     for (; !step.done; step = chunks.next()) {
       onProgress?.(step.value.bytesRead + othersRead());
@@ -116,6 +116,8 @@ export async function* scanFileInParallel(
       }
     }
   } finally {
+    // Closes this thread's range (its file) when the caller stops early; a no-op once it is done.
+    chunks.return({ bytes: 0, lines: 0, overlongRecords: 0 });
     await Promise.all(workers.map((worker) => worker.stop()));
   }
 }
