@@ -321,6 +321,17 @@ describe('ingesting', () => {
     store.close();
   });
 
+  it('refuses a batch size that is not a count, before it stores anything', async () => {
+    const store = openDenialStore(newStorePath());
+    const { denials } = await decodeAll([fixture('formats', 'auditd-raw', 'input.log')]);
+    for (const batchSize of [0, -1, 2.5, Number.NaN]) {
+      await expect(store.ingest(denials, { ...INGEST, batchSize })).rejects.toThrow(RangeError);
+    }
+    expect(store.eventCount()).toBe(0);
+    expect(await store.ingest(denials, { ...INGEST, batchSize: 1 })).toEqual({ added: denials.length, known: 0 });
+    store.close();
+  });
+
   it('commits a quiet source’s denials without waiting for the batch to fill', async () => {
     const store = openDenialStore(newStorePath());
     const { denials } = await decodeAll([fixture('formats', 'auditd-raw', 'input.log')]);

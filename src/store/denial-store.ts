@@ -109,12 +109,13 @@ export class DenialStore {
   /** As `ingest`, for denials that come in batches (arrays, packed batches): one wait per batch, not per denial. */
   async ingestBatches(batches: Iterable<DenialSequence> | AsyncIterable<DenialSequence>, options: IngestOptions): Promise<IngestCounts> {
     this.assertWritable();
+    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize ${batchSize}: not a count of denials`);
     const statements = (this.writeStatements ??= withStoreErrors(this.path, () => new EventWriteStatements(this.db)));
     const runId = withStoreErrors(this.path, () => Number(this.db
       .prepare('INSERT INTO ingest_run (started_at, parsed_at, assumed_abi) VALUES (?, ?, ?)')
       .run(Date.now(), options.parsedAt, options.assumedAbi).lastInsertRowid));
     const writer = new EventWriter(statements, this.groups, this.contexts, runId);
-    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     const maxDelay = options.maxBatchDelayMs ?? DEFAULT_MAX_BATCH_DELAY_MS;
     const counts: IngestCounts = { added: 0, known: 0 };
     let pending: PendingDenials[] = [];
@@ -144,6 +145,7 @@ export class DenialStore {
     };
     const add = (denials: DenialSequence, fromAsyncSource: boolean): void => {
       if (failure !== null) throw failure.error;
+      if (!Number.isSafeInteger(denials.length)) throw new TypeError('ingestBatches takes batches with a length (arrays, packed batches)');
       for (let from = 0; from < denials.length;) {
         const to = Math.min(denials.length, from + batchSize - pendingCount);
         pending.push({ denials, from, to });

@@ -1,5 +1,5 @@
 export { openDenialStore, type OpenStoreOptions } from './open-denial-store.js';
-export { DenialStore, type IngestOptions, type IngestCounts } from './denial-store.js';
+export { DenialStore, type DenialSequence, type IngestOptions, type IngestCounts } from './denial-store.js';
 export { CURRENT_SCHEMA_VERSION } from './migrations.js';
 export { defaultStorePath, currentStorePathContext, SYSTEM_STORE_PATH, type StorePathContext } from './store-path.js';
 export {
