@@ -41,7 +41,8 @@ const DEFAULT_MAX_BATCH_DELAY_MS = 1_000;
 
 /**
  * Denials read one at a time by position: an array, or packed ones (PackedDenials) made into
- * objects only when they are stored.
+ * objects only when they are stored. The store reads a sequence until its transaction commits,
+ * so it must not change once handed over.
  */
 export interface DenialSequence {
   readonly length: number;
