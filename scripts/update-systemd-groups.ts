@@ -93,6 +93,13 @@ function decodeEscapes(body: string, line: number): string {
   return out;
 }
 
+/** The block comment starting at `start` (on line `line`): where it ends, and the newlines it holds. */
+function blockComment(text: string, start: number, line: number): { end: number; newlines: number } {
+  const end = text.indexOf('*/', start + 2);
+  if (end < 0) throw new Error(`line ${line}: unterminated comment`);
+  return { end: end + 2, newlines: (text.slice(start, end).match(/\n/g) ?? []).length };
+}
+
 function tokenize(text: string): Tok[] {
   const out: Tok[] = [];
   let i = 0;
@@ -111,10 +118,9 @@ function tokenize(text: string): Tok[] {
       continue;
     }
     if (text.startsWith('/*', i)) {
-      const end = text.indexOf('*/', i + 2);
-      if (end < 0) throw new Error(`line ${line}: unterminated comment`);
-      line += (text.slice(i, end).match(/\n/g) ?? []).length;
-      i = end + 2;
+      const comment = blockComment(text, i, line);
+      line += comment.newlines;
+      i = comment.end;
       continue;
     }
     if (text.startsWith('//', i)) {
@@ -135,10 +141,9 @@ function tokenize(text: string): Tok[] {
           continue;
         }
         if (text.startsWith('/*', j)) {
-          const end = text.indexOf('*/', j + 2);
-          if (end < 0) throw new Error(`line ${line}: unterminated comment`);
-          line += (text.slice(j, end).match(/\n/g) ?? []).length;
-          j = end + 2;
+          const comment = blockComment(text, j, line);
+          line += comment.newlines;
+          j = comment.end;
           body += ' ';
           continue;
         }
