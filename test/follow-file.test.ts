@@ -1,13 +1,10 @@
-import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { followFile } from '../src/input/index.js';
+import { temporaryDirectories } from './support/run.js';
 
-const directories: string[] = [];
-afterEach(() => {
-  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
-});
+const temporaryDirectory = temporaryDirectories('follow');
 
 /** Reads what followFile yields until `until` holds, doing `steps` in turn whenever it waits. */
 async function follow(path: string, steps: (() => void)[], until: (text: string) => boolean): Promise<string> {
@@ -32,8 +29,7 @@ async function follow(path: string, steps: (() => void)[], until: (text: string)
 
 describe('followFile, like tail -F', () => {
   it('reads what is there, then what is appended, across a rotation and a truncation', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'seccomp-explain-follow-'));
-    directories.push(directory);
+    const directory = temporaryDirectory();
     const log = join(directory, 'audit.log');
     writeFileSync(log, 'one\n');
     const text = await follow(log, [
@@ -50,8 +46,7 @@ describe('followFile, like tail -F', () => {
   });
 
   it('waits for a file that is not there yet', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'seccomp-explain-follow-'));
-    directories.push(directory);
+    const directory = temporaryDirectory();
     const log = join(directory, 'later.log');
     expect(await follow(log, [() => writeFileSync(log, 'hello\n')], (seen) => seen.includes('hello'))).toBe('hello\n');
   });

@@ -1,14 +1,13 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseTimeSpec } from '../src/cli/time-spec.js';
-import { CLI, decodeAll, fixture, runCli } from './support/run.js';
+import { CLI, decodeAll, fixture, runCli, temporaryDirectories } from './support/run.js';
 
 const BODY = 'auid=4294967295 uid=1009 gid=1008 ses=4294967295 pid=2999066 comm="mattermost" exe="/opt/mattermost/bin/mattermost" sig=31 arch=c000003e syscall=160 compat=0 ip=0x40440e code=0x80000000';
-const directory = mkdtempSync(join(tmpdir(), 'seccomp-explain-hostile-'));
+const directory = temporaryDirectories('hostile')();
 
 describe('inputs that are not plain files', () => {
   it('reads a FIFO once, without losing what its writer sent', () => {

@@ -1,9 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CandidateLineScanner } from '../src/input/candidate-lines.js';
-import { fixture, REPO, runCli } from './support/run.js';
+import { fixture, REPO, runCli, temporaryDirectories } from './support/run.js';
 
 // The workers run compiled JavaScript, so this test drives the build `npm test` made first.
 const { scanFileInParallel, PARALLEL_SCAN_MIN_BYTES } = (await import(join(REPO, 'dist', 'src', 'input', 'parallel-file-scan.js'))) as typeof import('../src/input/parallel-file-scan.js');
@@ -25,7 +24,7 @@ async function scanInParallel(path: string, threads: number): Promise<{ lines: s
 }
 
 describe('scanning a file in ranges on several threads', () => {
-  const directory = mkdtempSync(join(tmpdir(), 'seccomp-explain-parallel-'));
+  const directory = temporaryDirectories('parallel')();
   const mixed = readFileSync(fixture('formats', 'mixed', 'input.log'));
   const overlong = Buffer.from(`type=SECCOMP ${'x'.repeat(MAX_LINE_BYTES + 10)}\n`);
   const inputs: Record<string, Buffer> = {

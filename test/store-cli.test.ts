@@ -1,19 +1,10 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, fixture, runCli } from './support/run.js';
+import { describe, expect, it } from 'vitest';
+import { CLI, fixture, runCli, temporaryDirectories } from './support/run.js';
 
-const directories: string[] = [];
-function scratch(): string {
-  const directory = mkdtempSync(join(tmpdir(), 'seccomp-explain-store-cli-'));
-  directories.push(directory);
-  return directory;
-}
-afterEach(() => {
-  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
-});
+const scratch = temporaryDirectories('store-cli');
 
 const MIXED = fixture('formats', 'mixed', 'input.log');
 const JOURNAL = fixture('rig', '01-mattermost-setrlimit', 'journal.short');

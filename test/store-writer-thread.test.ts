@@ -1,28 +1,22 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { denialLogChunks } from '../bench/generate-denial-log.js';
 import type { Denial } from '../src/decode/index.js';
 import { decodeDenialBatch, encodeDenialBatch, PackedDenials } from '../src/store/denial-batch.js';
 import { openDenialStore } from '../src/store/index.js';
-import { decodeAll, fixture, FIXTURE_NOW, formatFixtureInputs, REPO } from './support/run.js';
+import { decodeAll, fixture, FIXTURE_NOW, formatFixtureInputs, REPO, temporaryDirectories } from './support/run.js';
 
 // The writer runs compiled JavaScript on its thread, so this drives the build `npm test` made first.
 const { StoreWriterThread, StoreCorruptError, StoreLockedError } = (await import(join(REPO, 'dist', 'src', 'store', 'index.js'))) as typeof import('../src/store/index.js');
 
 const INGEST = { parsedAt: FIXTURE_NOW, assumedAbi: 'x86_64' };
 
-const directories: string[] = [];
-afterAll(() => {
-  for (const directory of directories) rmSync(directory, { recursive: true, force: true });
-});
+const temporaryDirectory = temporaryDirectories('writer');
 
 function newStorePath(): string {
-  const directory = mkdtempSync(join(tmpdir(), 'seccomp-explain-writer-'));
-  directories.push(directory);
-  return join(directory, 'denials.db');
+  return join(temporaryDirectory(), 'denials.db');
 }
 
 const FORMAT_INPUTS = formatFixtureInputs();
@@ -103,9 +97,7 @@ describe('storing on the writer thread', () => {
   });
 
   it('commits in batches, telling each commit, and keeps going across many messages', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'seccomp-explain-writer-log-'));
-    directories.push(directory);
-    const log = join(directory, 'denials.log');
+    const log = join(temporaryDirectory(), 'denials.log');
     writeFileSync(log, [...denialLogChunks(20_000)].join(''));
     const { denials } = await decodeAll([log]);
     const thread = await StoreWriterThread.start(newStorePath());

@@ -1,10 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { denialLogChunks } from '../bench/generate-denial-log.js';
 import { DenialAggregator } from '../src/analysis/index.js';
 import { loadBundledSyscallTables, type Denial } from '../src/decode/index.js';
@@ -15,21 +14,12 @@ import {
 } from '../src/store/index.js';
 import { MIGRATIONS, type Migration } from '../src/store/migrations.js';
 import type { ExpectedEvent } from './support/expected-event.js';
-import { decodeAll, fixture, FIXTURE_NOW, formatFixtureInputs, readJson, REPO, runCli } from './support/run.js';
+import { decodeAll, fixture, FIXTURE_NOW, formatFixtureInputs, readJson, REPO, runCli, temporaryDirectories } from './support/run.js';
 
 const CHILD = join(REPO, 'dist', 'test', 'support', 'store-child.js');
 const INGEST = { parsedAt: FIXTURE_NOW, assumedAbi: 'x86_64' };
 
-const temporaryDirectories: string[] = [];
-afterAll(() => {
-  for (const directory of temporaryDirectories) rmSync(directory, { recursive: true, force: true });
-});
-
-function temporaryDirectory(): string {
-  const directory = mkdtempSync(join(tmpdir(), 'seccomp-explain-store-'));
-  temporaryDirectories.push(directory);
-  return directory;
-}
+const temporaryDirectory = temporaryDirectories('store');
 
 function newStorePath(): string {
   return join(temporaryDirectory(), 'denials.db');
@@ -481,14 +471,19 @@ function ingestInChild(path: string, input: string, batchSize: number): Promise<
   });
 }
 
+/** A new directory with an auditd log of `events` denials, and the path of a store beside it, for ingests in child processes. */
+function logForChildIngests(events: number): { input: string; path: string } {
+  if (!existsSync(CHILD)) throw new Error(`${CHILD} is missing: run npm run build first`);
+  const directory = temporaryDirectory();
+  const input = join(directory, 'audit.log');
+  writeDenialLog(input, events);
+  return { input, path: join(directory, 'denials.db') };
+}
+
 describe('two processes ingesting at once', () => {
   it('take turns per batch and store each event once', async () => {
-    if (!existsSync(CHILD)) throw new Error(`${CHILD} is missing: run npm run build first`);
-    const directory = temporaryDirectory();
-    const input = join(directory, 'audit.log');
     const events = 30_000;
-    writeDenialLog(input, events);
-    const path = join(directory, 'denials.db');
+    const { input, path } = logForChildIngests(events);
     const [a, b] = await Promise.all([ingestInChild(path, input, 1_000), ingestInChild(path, input, 1_000)]);
     expect((a?.added ?? 0) + (b?.added ?? 0)).toBe(events);
     expect((a?.known ?? 0) + (b?.known ?? 0)).toBe(events);
@@ -500,12 +495,8 @@ describe('two processes ingesting at once', () => {
 
 describe('a crash in the middle of an ingest', () => {
   it('loses nothing reported, leaves a store that opens, and a second ingest ends with one row per event', async () => {
-    if (!existsSync(CHILD)) throw new Error(`${CHILD} is missing: run npm run build first`);
-    const directory = temporaryDirectory();
-    const input = join(directory, 'audit.log');
     const events = 200_000;
-    writeDenialLog(input, events);
-    const path = join(directory, 'denials.db');
+    const { input, path } = logForChildIngests(events);
 
     const child = spawn(process.execPath, [CHILD, 'ingest', path, input, '2000'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const reported: IngestCounts[] = [];

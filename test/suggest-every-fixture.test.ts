@@ -1,10 +1,9 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadBundledSyscallTables } from '../src/decode/index.js';
 import { bundledGroupsFor } from '../src/systemd/index.js';
-import { decodeAll, fixture, runCli } from './support/run.js';
+import { decodeAll, fixture, runCli, temporaryDirectories } from './support/run.js';
 
 /**
  * A strict unit: only @default, native and i386/x32 calls alike. For every fixture's denials, the
@@ -12,10 +11,8 @@ import { decodeAll, fixture, runCli } from './support/run.js';
  * checked here by plain set arithmetic on the 252 group table, apart from the tool's own proof.
  */
 const UNIT = '[Service]\nExecStart=/usr/bin/true\nSystemCallFilter=@default\nSystemCallArchitectures=native x86 x32\n';
-const directory = mkdtempSync(join(tmpdir(), 'seccomp-explain-every-fixture-'));
-const unitFile = join(directory, 'strict.service');
+const unitFile = join(temporaryDirectories('every-fixture')(), 'strict.service');
 writeFileSync(unitFile, UNIT);
-afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 const defaultGroup = new Set(bundledGroupsFor('252').expanded.get('@default') ?? []);
 const known = new Set(bundledGroupsFor('252').expanded.get('@known') ?? []);

@@ -1,8 +1,7 @@
-import { copyFileSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { fixture, runCli } from './support/run.js';
+import { describe, expect, it } from 'vitest';
+import { fixture, runCli, temporaryDirectories } from './support/run.js';
 
 interface SuggestJson {
   unit: string;
@@ -15,12 +14,11 @@ interface SuggestJson {
   warnings: string[];
 }
 
-const roots: string[] = [];
+const temporaryDirectory = temporaryDirectories('suggest-write');
 
 /** An offline image with the rig case's unit in /etc/systemd/system and its program in /opt/rig. */
 function imageWith(caseName: string): string {
-  const root = mkdtempSync(join(tmpdir(), 'seccomp-explain-root-'));
-  roots.push(root);
+  const root = temporaryDirectory();
   mkdirSync(join(root, 'etc/systemd/system'), { recursive: true });
   mkdirSync(join(root, 'opt/rig'), { recursive: true });
   writeFileSync(join(root, 'opt/rig/prog'), '');
@@ -28,9 +26,6 @@ function imageWith(caseName: string): string {
   return root;
 }
 
-afterEach(() => {
-  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
-});
 
 function suggestJson(args: string[]): SuggestJson {
   const result = runCli(['suggest', '--json', '--systemd-version', '252', ...args]);
@@ -132,8 +127,7 @@ describe('suggest --write', () => {
 
   it('never writes through a symbolic link', () => {
     const root = imageWith('01-mattermost-setrlimit');
-    const elsewhere = mkdtempSync(join(tmpdir(), 'seccomp-explain-elsewhere-'));
-    roots.push(elsewhere);
+    const elsewhere = temporaryDirectory();
     symlinkSync(elsewhere, join(root, 'etc/systemd/system/rigtest.service.d'));
     const linkedDirectory = runCli(['suggest', '--systemd-version', '252', '--root', root, '--write', fixture('rig', '01-mattermost-setrlimit', 'journal.short')]);
     expect(linkedDirectory.status).toBe(2);

@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 import { emptyStats, type ExplainStats } from '../../src/analysis/index.js';
 import { readDenials } from '../../src/cli/read-denials.js';
 import type { Denial } from '../../src/decode/index.js';
@@ -15,6 +17,23 @@ export const CLI = join(REPO, 'dist', 'src', 'cli', 'main.js');
 
 /** A fixed "now" for syslog stamps without a year: the day the fixtures were captured. */
 export const FIXTURE_NOW = Date.parse('2026-11-30T00:00:00Z');
+
+/**
+ * A maker of temporary directories for one test file (`seccomp-explain-PREFIX-…`), all removed
+ * after the file's last test. Call it at the top level of the test file: that is where the
+ * removal is registered.
+ */
+export function temporaryDirectories(prefix: string): () => string {
+  const made: string[] = [];
+  afterAll(() => {
+    for (const directory of made) rmSync(directory, { recursive: true, force: true });
+  });
+  return () => {
+    const directory = mkdtempSync(join(tmpdir(), `seccomp-explain-${prefix}-`));
+    made.push(directory);
+    return directory;
+  };
+}
 
 export function fixture(...parts: string[]): string {
   return join(FIXTURES, ...parts);
