@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { denialLogChunks } from '../bench/generate-denial-log.js';
 import type { Denial } from '../src/decode/index.js';
-import { decodeDenialBatch, encodeDenialBatch, PackedDenials } from '../src/store/denial-batch.js';
+import { DenialBatchBuilder, PackedDenials, type DenialBatch } from '../src/store/denial-batch.js';
 import { openDenialStore } from '../src/store/index.js';
 import { decodeAll, fixture, FIXTURE_NOW, formatFixtureInputs, REPO, temporaryDirectories } from './support/run.js';
 
@@ -20,6 +20,19 @@ function newStorePath(): string {
 }
 
 const FORMAT_INPUTS = formatFixtureInputs();
+
+/** Denials packed as the writer thread's messages carry them. */
+function encodeDenialBatch(denials: readonly Denial[]): DenialBatch {
+  const builder = new DenialBatchBuilder(denials.length);
+  for (const denial of denials) builder.add(denial);
+  return builder.take();
+}
+
+/** Every denial of a batch, as objects. */
+function decodeDenialBatch(batch: DenialBatch): Denial[] {
+  const packed = new PackedDenials(batch);
+  return Array.from({ length: packed.length }, (_, index) => packed.at(index) as Denial);
+}
 
 /** A list cut into batches of `size`, as a reader hands them on. */
 function inBatches<T>(items: T[], size: number): T[][] {

@@ -25,7 +25,7 @@ export interface DenialBatch {
  * Per denial, in this order: NUMBERS_PER_DENIAL numbers (time, serial, pid, uid, auid, nr),
  * then REFERENCES_PER_DENIAL references: host, comm, exe, user, arch, abi, syscall, action,
  * code, signal, ip and format as indexes into `words`, then timePrecise (0/1), compat
- * (-1/0/1) and notes (a word: their JSON). DenialBatchBuilder.add and decodeDenialBatch
+ * (-1/0/1) and notes (a word: their JSON). DenialBatchBuilder.add and PackedDenials.at
  * spell the order out field by field, so that every denial object gets the same shape.
  */
 const NUMBERS_PER_DENIAL = 6;
@@ -132,12 +132,6 @@ export class DenialBatchBuilder {
   }
 }
 
-export function encodeDenialBatch(denials: readonly Denial[]): DenialBatch {
-  const builder = new DenialBatchBuilder(denials.length);
-  for (const denial of denials) builder.add(denial);
-  return builder.take();
-}
-
 function numberOrNull(value: number): number | null {
   return Number.isNaN(value) ? null : value;
 }
@@ -192,10 +186,4 @@ export class PackedDenials implements DenialSequence {
       text: text.slice(index === 0 ? 0 : (textEnds[index - 1] as number), textEnds[index] as number),
     };
   }
-}
-
-/** Every denial of a batch, as objects. */
-export function decodeDenialBatch(batch: DenialBatch): Denial[] {
-  const packed = new PackedDenials(batch);
-  return Array.from({ length: packed.length }, (_, index) => packed.at(index) as Denial);
 }
