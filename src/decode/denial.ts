@@ -1,4 +1,4 @@
-import type { AuditRecord, RecordFormat } from '../records/index.js';
+import type { AuditRecord, RecordFormat, RecordOrigin } from '../records/index.js';
 import { decodeAction, type SeccompAction } from './seccomp-action.js';
 import { signalName } from './signal-name.js';
 import type { AbiRegistry, SyscallTable } from './syscall-table.js';
@@ -36,6 +36,8 @@ export interface Denial {
   format: RecordFormat;
   /** Things the reader should know: assumptions made, names the log disagreed on. */
   notes: string[];
+  /** Where the line says it came from; absent for a denial read back from the store, which does not keep it. */
+  origin?: RecordOrigin;
   /** The line the record was read from. */
   text: string;
 }
@@ -200,6 +202,7 @@ export function decodeRecord(record: AuditRecord, options: DecodeOptions): Decod
       ip: record.fields.ip ?? null,
       format: record.format,
       notes,
+      origin: record.origin,
       text: record.text,
     },
   };

@@ -1,3 +1,4 @@
+import type { RecordOrigin } from './record-origin.js';
 import type { RecordFields } from './audit-fields.js';
 
 /** Which textual form a record was read from. Part of the `--ndjson` interface. */
@@ -32,6 +33,8 @@ export interface AuditRecord {
   enriched: Record<string, string>;
   /** True when the values are `ausearch -i` interpretations (names, not numbers). */
   interpreted: boolean;
+  /** Where the line says it came from: a journal entry's own fields, or a text line's syslog tag. */
+  origin: RecordOrigin;
   /** The line the record came from. */
   text: string;
 }

@@ -1,6 +1,8 @@
 import { parseAuditBody, parseInterpretedBody, type ParsedAuditBody, type RecordFields } from './audit-fields.js';
 import { parseAuditEventId, parseInterpretedEventId, validTime } from './audit-id.js';
 import type { LineReading, MalformedRecord, RecordFormat } from './audit-record.js';
+import type { RecordOrigin } from './record-origin.js';
+import { journalOrigin, textOrigin, UNFRAMED_TEXT } from './record-origin.js';
 import { parseSyslogPrefix, type SyslogPrefix } from './syslog-prefix.js';
 
 export interface ParseContext {
@@ -39,6 +41,7 @@ function parseKernelLine(line: string, prefix: SyslogPrefix | null): LineReading
   const header = KERNEL_HEADER.exec(line);
   if (!header) return null;
   const legacy = header[1] === '1701';
+  const recordStart = header.index >= 7 && line.startsWith('audit: ', header.index - 7) ? header.index - 7 : header.index;
   const body = line.slice(header.index + header[0].length);
   if (legacy && !/(^| )reason="?seccomp"?( |$)/.test(body)) return null;
   const id = parseAuditEventId(header[2] as string);
@@ -55,11 +58,17 @@ function parseKernelLine(line: string, prefix: SyslogPrefix | null): LineReading
     fields,
     enriched,
     interpreted: false,
+    origin: textOrigin(line, prefix, recordStart),
     text: line,
   };
 }
 
 const AUDITD_HEADER = /(?:^|\s)(?:node=(\S+) )?type=SECCOMP msg=audit\(([^)]*)\)( ?): ?/;
+
+/** An auditd line starts `type=` or `node=`; anything before that is someone's framing of it. */
+function auditdOrigin(line: string, headerIndex: number): RecordOrigin {
+  return headerIndex === 0 && !/^\s/.test(line) ? UNFRAMED_TEXT : textOrigin(line, parseSyslogPrefix(line, 0), Math.max(1, headerIndex));
+}
 
 /** auditd `audit.log` lines, ausearch raw output, ENRICHED, `node=` prefixed; `ausearch -i`. */
 function parseAuditdLine(line: string): LineReading {
@@ -73,7 +82,7 @@ function parseAuditdLine(line: string): LineReading {
     if ('malformed' in parsed) return parsed;
     const { fields, enriched } = parsed;
     const format: RecordFormat = hasAny(enriched) ? 'auditd-enriched' : 'auditd';
-    return { format, time: id.time, timePrecise: true, serial: id.serial, host, fields, enriched, interpreted: false, text: line };
+    return { format, time: id.time, timePrecise: true, serial: id.serial, host, fields, enriched, interpreted: false, origin: auditdOrigin(line, header.index), text: line };
   }
   const interpretedId = parseInterpretedEventId(header[2] as string);
   if (interpretedId.serial === null) return malformed(`unreadable event id audit(${header[2] ?? ''})`, line);
@@ -88,6 +97,7 @@ function parseAuditdLine(line: string): LineReading {
     fields,
     enriched: {},
     interpreted: true,
+    origin: auditdOrigin(line, header.index),
     text: line,
   };
 }
@@ -114,6 +124,7 @@ function parseJournalAuditLine(line: string, prefix: SyslogPrefix | null): LineR
     fields,
     enriched,
     interpreted: false,
+    origin: textOrigin(line, prefix, match.index === 0 ? 0 : match.index + 1),
     text: line,
   };
 }
@@ -148,7 +159,7 @@ function parseJournalJsonLine(line: string, context: ParseContext): LineReading 
     const carried = parseTextLine(message, context);
     if (carried === null) return null;
     if ('malformed' in carried) return malformed(carried.reason, line);
-    return { ...carried, format: 'journal-json', host: carried.host ?? host, text: line };
+    return { ...carried, format: 'journal-json', host: carried.host ?? host, origin: journalOrigin(fieldsOf), text: line };
   }
   const parsed = readBody(body[1] as string, line);
   if ('malformed' in parsed) return parsed;
@@ -167,6 +178,7 @@ function parseJournalJsonLine(line: string, context: ParseContext): LineReading 
     fields,
     enriched,
     interpreted: false,
+    origin: journalOrigin(fieldsOf),
     text: line,
   };
 }

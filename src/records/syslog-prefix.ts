@@ -4,6 +4,8 @@ export interface SyslogPrefix {
   /** True when the stamp carries sub-second digits. */
   precise: boolean;
   host: string | null;
+  /** Where the syslog tag (`kernel:`, `audit[5]:`) would start; null for a form that has none (dmesg -T). */
+  tagStart: number | null;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -39,19 +41,19 @@ export function parseSyslogPrefix(line: string, now: number): SyslogPrefix | nul
       new Date(year, month, Number(bsd[2]), Number(bsd[3]), Number(bsd[4]), Number(bsd[5]), fractionMillis(bsd[6])).getTime();
     let time = at(nowYear);
     if (time > now + 86_400_000) time = at(nowYear - 1);
-    return { time, precise: bsd[6] !== undefined, host: bsd[7] as string };
+    return { time, precise: bsd[6] !== undefined, host: bsd[7] as string, tagStart: bsd[0].length };
   }
   const iso = ISO_STAMP.exec(line);
   if (iso) {
     let zone = iso[3] ?? '';
     if (/^[+-]\d{4}$/.test(zone)) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
     const time = Date.parse(`${iso[1] as string}${iso[2] ?? ''}${zone}`);
-    return { time: Number.isNaN(time) ? null : time, precise: iso[2] !== undefined, host: iso[4] as string };
+    return { time: Number.isNaN(time) ? null : time, precise: iso[2] !== undefined, host: iso[4] as string, tagStart: iso[0].length };
   }
   const rfc5424 = RFC5424_STAMP.exec(line);
   if (rfc5424) {
     const time = Date.parse(rfc5424[1] as string);
-    return { time: Number.isNaN(time) ? null : time, precise: (rfc5424[1] as string).includes('.'), host: rfc5424[2] === '-' ? null : (rfc5424[2] as string) };
+    return { time: Number.isNaN(time) ? null : time, precise: (rfc5424[1] as string).includes('.'), host: rfc5424[2] === '-' ? null : (rfc5424[2] as string), tagStart: rfc5424[0].length };
   }
   const full = FULL_STAMP.exec(line);
   if (full) {
@@ -61,17 +63,17 @@ export function parseSyslogPrefix(line: string, now: number): SyslogPrefix | nul
     const time = utc
       ? Date.UTC(year as number, (month as number) - 1, day, hour, minute, second, millis)
       : new Date(year as number, (month as number) - 1, day, hour, minute, second, millis).getTime();
-    return { time, precise: full[7] !== undefined, host: full[9] as string };
+    return { time, precise: full[7] !== undefined, host: full[9] as string, tagStart: full[0].length };
   }
   const unix = UNIX_STAMP.exec(line);
   if (unix) {
-    return { time: Number(unix[1]) * 1000 + Math.floor(Number(`0.${unix[2] as string}`) * 1000), precise: true, host: unix[3] as string };
+    return { time: Number(unix[1]) * 1000 + Math.floor(Number(`0.${unix[2] as string}`) * 1000), precise: true, host: unix[3] as string, tagStart: unix[0].length };
   }
   const human = DMESG_HUMAN_STAMP.exec(line);
   if (human) {
     const month = MONTHS.indexOf(human[1] as string);
     const time = new Date(Number(human[6]), month, Number(human[2]), Number(human[3]), Number(human[4]), Number(human[5])).getTime();
-    return { time: month === -1 ? null : time, precise: false, host: null };
+    return { time: month === -1 ? null : time, precise: false, host: null, tagStart: null };
   }
   return null;
 }

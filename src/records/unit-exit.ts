@@ -1,4 +1,5 @@
 import { validTime } from './audit-id.js';
+import { journalOrigin, readSenderTag, type RecordOrigin } from './record-origin.js';
 import { parseSyslogPrefix } from './syslog-prefix.js';
 
 /**
@@ -17,6 +18,8 @@ export interface UnitExitRecord {
   pid: number | null;
   /** systemd's words (`UNIT: Main process exited, …`), for saying how the unit was found. */
   message: string;
+  /** Who logged it, as far as the line tells (docs/security.md). */
+  origin: RecordOrigin;
   /** The line. */
   text: string;
 }
@@ -30,10 +33,10 @@ export const UNIT_EXIT_MARKERS: readonly string[] = ['/SYS', 'COREDUMP_UNIT'];
 /** `UNIT: Main process exited, code=killed, status=31/SYS` (Control for ExecStartPre= and friends); SIGSYS is 12 on MIPS. */
 const EXIT_MESSAGE = /(?:^|: )([^\s:/]{1,255}): (?:Main|Control) process exited, code=(?:killed|dumped), status=\d{1,2}\/SYS$/;
 
-function parseExitMessage(message: string, time: number | null, timePrecise: boolean, host: string | null, text: string): UnitExitRecord | null {
+function parseExitMessage(message: string, time: number | null, timePrecise: boolean, host: string | null, origin: RecordOrigin, text: string): UnitExitRecord | null {
   const match = EXIT_MESSAGE.exec(message);
   if (!match) return null;
-  return { unit: match[1] as string, source: 'exit-message', time, timePrecise, host, pid: null, message: match[0].replace(/^: /, ''), text };
+  return { unit: match[1] as string, source: 'exit-message', time, timePrecise, host, pid: null, message: match[0].replace(/^: /, ''), origin, text };
 }
 
 function jsonString(value: unknown): string | null {
@@ -63,13 +66,13 @@ function parseJsonEntry(text: string): UnitExitRecord | null {
     const pid = Number(jsonString(fields.COREDUMP_PID));
     return {
       unit: coredumpUnit, source: 'coredump', time, timePrecise: time !== null, host,
-      pid: Number.isSafeInteger(pid) && pid > 0 ? pid : null, message: jsonString(fields.MESSAGE) ?? '', text,
+      pid: Number.isSafeInteger(pid) && pid > 0 ? pid : null, message: jsonString(fields.MESSAGE) ?? '', origin: journalOrigin(fields), text,
     };
   }
   const message = jsonString(fields.MESSAGE);
   const unit = jsonString(fields.UNIT);
   if (message === null || unit === null) return null;
-  const exit = parseExitMessage(message, time, time !== null, host, text);
+  const exit = parseExitMessage(message, time, time !== null, host, journalOrigin(fields), text);
   return exit && exit.unit === unit ? exit : null;
 }
 
@@ -82,5 +85,6 @@ export function parseUnitExitLine(line: string, now: number): UnitExitRecord | n
   if (text.startsWith('{')) return parseJsonEntry(text);
   if (!text.endsWith('/SYS')) return null;
   const prefix = parseSyslogPrefix(text, now);
-  return parseExitMessage(text, prefix?.time ?? null, prefix?.precise ?? false, prefix?.host ?? null, text);
+  const origin: RecordOrigin = { channel: 'text', sender: readSenderTag(text, prefix), framed: prefix !== null };
+  return parseExitMessage(text, prefix?.time ?? null, prefix?.precise ?? false, prefix?.host ?? null, origin, text);
 }
