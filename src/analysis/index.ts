@@ -2,3 +2,7 @@ export { EventDeduplicator } from './event-deduplicator.js';
 export { DenialAggregator, denialGroupKey, COUNTED_PIDS, LISTED_PIDS, LISTED_VALUES, type DenialSummary } from './denial-summary.js';
 export { denialPredicate, type DenialFilter } from './denial-filter.js';
 export { emptyStats, type ExplainStats } from './explain-stats.js';
+export {
+  verifyDenial, verifyUnitExit, isTrusted, canBeVouchedFor, type InputProvenance, type Verification, type UnverifiedReason,
+} from './record-trust.js';
+export { TrustedEvidence, CONFIRMATION_WINDOW_MS, EVIDENCE_LIMIT } from './trusted-evidence.js';
