@@ -11,6 +11,8 @@ export interface ReadDenialsOptions {
   stdin?: Readable;
   /** Told the running byte count of the current source, for a progress line. */
   onBytes?: (source: InputSource, bytes: number) => void;
+  /** Told of each source as its reading starts: every denial yielded after it, until the next, is of that source. */
+  onSource?: (source: InputSource) => void;
   /** Told of a source that cannot be read; reading goes on with the next one. */
   onInputError: (error: InputError) => void;
   /** When given, told of every journal entry that reports a unit's process dying of SIGSYS. */
@@ -26,6 +28,7 @@ export async function* readDenialBatches(sources: InputSource[], options: ReadDe
   const keep = denialPredicate(options.filter);
   const context = { now: options.now };
   for (const source of sources) {
+    options.onSource?.(source);
     const onBytes = options.onBytes;
     const candidates = readCandidateLines(source, {
       stdin: options.stdin,

@@ -1,8 +1,11 @@
 import { posix } from 'node:path';
 import type { Command } from 'commander';
-import { DenialAggregator, emptyStats, type DenialSummary } from '../analysis/index.js';
-import { hostAbi, loadBundledSyscallTables, type Denial } from '../decode/index.js';
-import { fileSource, stdinSource } from '../input/index.js';
+import {
+  DenialAggregator, canBeVouchedFor, denialGroupKey, emptyStats, isTrusted, verifyDenial, verifyUnitExit,
+  type DenialSummary, type InputProvenance, type Verification,
+} from '../analysis/index.js';
+import { hostAbi, loadBundledSyscallTables, type DecodeOptions, type Denial } from '../decode/index.js';
+import { commandSource, fileSource, stdinSource, type InputSource } from '../input/index.js';
 import { packageVersion } from '../package-root.js';
 import type { UnitExitRecord } from '../records/index.js';
 import { COLOUR_PALETTE, PLAIN_PALETTE, dropInHeader, renderSuggestionJson, renderSuggestionText, type SuggestionReport } from '../render/index.js';
@@ -14,6 +17,7 @@ import { colourWanted } from './colour-choice.js';
 import { ExitCode, UsageError } from './exit-code.js';
 import { readDenials } from './read-denials.js';
 import { DB_OPTION_HELP, openStore } from './store-commands.js';
+import { fileProvenance, gatherTrustedEvidence, TRUSTED_JOURNAL_MATCHES } from './trusted-sources.js';
 import { chooseGroups, hostRunsSystemd, loadUnit, rootOption } from './unit-loading.js';
 import { listExecStarts } from './unit-tree.js';
 
@@ -22,6 +26,7 @@ interface SuggestOptions {
   unitFile: string[];
   root?: string;
   write?: boolean;
+  trustInput?: boolean;
   systemdVersion?: string;
   systemdGroups?: string;
   exe?: string;
@@ -34,16 +39,22 @@ interface SuggestOptions {
 
 /** How many denied processes and exit entries are kept for finding the unit: a log of a million kills needs no more. */
 const IDENTIFICATION_SAMPLE = 10_000;
+/** Unverified denials of one distinct denial kept for confirming it against the journal. */
+const CONFIRMATION_SAMPLE = 8;
+/** How far around the lines to confirm the journal is read. */
+const EVIDENCE_MARGIN_MS = 60_000;
+const DEFAULT_AUDIT_LOG = '/var/log/audit/audit.log';
 
 export function registerSuggestCommand(program: Command): void {
   program
     .command('suggest')
     .description('say which unit setting blocked each denial, and the one drop-in that allows exactly those calls')
-    .argument('[files...]', 'log files (plain or gzip); "-" or none for standard input')
+    .argument('[files...]', 'log files (plain or gzip); "-" for standard input; none: standard input, or this host\'s journal when it is a terminal')
     .option('--unit <name>', 'the unit (NAME.service); default: found from the log (systemd\'s SIGSYS exit message, systemd-coredump, ExecStart=)')
     .option('--unit-file <file>', 'the unit file, a drop-in, or a saved `systemctl cat`; repeat for several', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--root <dir>', 'read units from this offline image\'s unit directories, and write under it')
-    .option('--write', 'write the drop-in (atomically, 0644; only ever replacing our own)')
+    .option('--write', 'write the drop-in (atomically, 0644; only ever replacing our own), from verified records only (docs/security.md)')
+    .option('--trust-input', 'with --write: take every record of the input as the kernel\'s, unconfirmed; only for a log whose origin you know')
     .option('--systemd-version <version>', 'evaluate with the bundled group table nearest at or below this systemd version')
     .option('--systemd-groups <file>', 'evaluate with saved `systemd-analyze syscall-filter` output from the unit\'s host')
     .option('--exe <pattern>', 'only denials of this executable')
@@ -65,7 +76,7 @@ function deniedProcess(denial: Denial): DeniedProcess {
 }
 
 /** The unit the denials came from, when --unit was not given: found in the log, or in the units' ExecStart=. */
-function findUnit(processes: DeniedProcess[], exits: UnitExitRecord[], root: string | null): { unit: string; howFound: string; exes: string[] } {
+function findUnit(processes: DeniedProcess[], exits: UnitExitRecord[], root: string | null, unverified: number): { unit: string; howFound: string; exes: string[] } {
   const execStarts = root !== null ? listExecStarts(root) : hostRunsSystemd() ? listExecStarts('/') : [];
   const identification = identifyUnit(processes, exits, execStarts);
   if (identification.kind === 'found') return identification;
@@ -73,67 +84,189 @@ function findUnit(processes: DeniedProcess[], exits: UnitExitRecord[], root: str
     const listed = identification.candidates.map((candidate) => `  ${candidate.unit}: ${candidate.howFound}`).join('\n');
     throw new UsageError(`the denials belong to more than one unit; give --unit NAME (and --exe PROGRAM):\n${listed}`);
   }
-  const looked = root !== null ? `ExecStart= of the units under ${root}` : hostRunsSystemd() ? 'ExecStart= of this host\'s units' : 'nothing else (this host does not run systemd; --root DIR would let ExecStart= be searched)';
-  throw new UsageError(`cannot tell which unit the denials came from: the input has no systemd "status=31/SYS" exit or coredump entry for them, and ${looked} names none of their programs; give --unit NAME`);
+  const looked = root !== null ? `no unit under ${root} runs one of their programs` : hostRunsSystemd() ? 'no unit of this host runs one of their programs' : 'this host does not run systemd, so no unit\'s ExecStart= could be searched (--root DIR would)';
+  const skipped = unverified > 0 ? `; ${unverified} unverified ${unverified === 1 ? 'line was' : 'lines were'} not used to find it (docs/security.md)` : '';
+  throw new UsageError(`cannot tell which unit the denials came from: the input has no systemd "status=31/SYS" exit or coredump entry for them, and ${looked}${skipped}; give --unit NAME`);
+}
+
+/** Standard input; with none piped, this host's journal (trusted entries only) or auditd's log. */
+function suggestSources(files: string[]): { source: InputSource; provenance: InputProvenance }[] {
+  if (files.length > 0) {
+    return files.map((file) => ({ source: fileSource(file), provenance: file === '-' ? { code: 'anyone' } : fileProvenance(file) }));
+  }
+  if (!process.stdin.isTTY) return [{ source: stdinSource(), provenance: { code: 'anyone' } }];
+  if (hostRunsSystemd()) {
+    const journal = commandSource('journalctl', ['-b', '-o', 'json', '--no-pager', '-q', ...TRUSTED_JOURNAL_MATCHES]);
+    process.stderr.write(`seccomp-explain: reading ${journal.label} (no file given)\n`);
+    return [{ source: journal, provenance: { code: 'anyone' } }];
+  }
+  process.stderr.write(`seccomp-explain: reading ${DEFAULT_AUDIT_LOG} (no file given, and this host's PID 1 is not systemd)\n`);
+  return [{ source: fileSource(DEFAULT_AUDIT_LOG), provenance: fileProvenance(DEFAULT_AUDIT_LOG) }];
+}
+
+/** A distinct denial's best verification so far, and unverified sightings to confirm it with. */
+interface GroupTrust {
+  verification: Verification;
+  samples: Denial[];
+}
+
+function better(current: Verification, candidate: Verification): Verification {
+  return !isTrusted(current) && isTrusted(candidate) ? candidate : current;
+}
+
+/**
+ * Everything `suggest` read, with what vouches for each piece (docs/security.md): the denials
+ * by distinct denial, the denied processes and exit entries that may name the unit.
+ */
+class SuggestInput {
+  readonly aggregator = new DenialAggregator();
+  readonly groups = new Map<string, GroupTrust>();
+  readonly processes: { process: DeniedProcess; denial: Denial; verification: Verification }[] = [];
+  readonly exits: { exit: UnitExitRecord; verification: Verification }[] = [];
+  readonly impossibleSenders = new Map<string, number>();
+  readonly storedUnits = new Set<string | null>();
+
+  constructor(private readonly identifying: boolean, private readonly trustInput: boolean) {}
+
+  private vouch(verification: Verification): Verification {
+    return this.trustInput && canBeVouchedFor(verification) ? { code: 'trusted-input' } : verification;
+  }
+
+  private noteImpossible(verification: Verification): boolean {
+    if (verification.code !== 'impossible-sender') return false;
+    this.impossibleSenders.set(verification.sender, (this.impossibleSenders.get(verification.sender) ?? 0) + 1);
+    return true;
+  }
+
+  addDenial(denial: Denial, provenance: InputProvenance): void {
+    const verification = this.vouch(verifyDenial(denial, provenance));
+    if (this.noteImpossible(verification)) return;
+    this.aggregator.add(denial);
+    const key = denialGroupKey(denial);
+    const group = this.groups.get(key) ?? { verification, samples: [] };
+    group.verification = better(group.verification, verification);
+    if (!isTrusted(verification) && group.samples.length < CONFIRMATION_SAMPLE) group.samples.push(denial);
+    this.groups.set(key, group);
+    if (this.identifying && this.processes.length < IDENTIFICATION_SAMPLE) this.processes.push({ process: deniedProcess(denial), denial, verification });
+  }
+
+  addExit(exit: UnitExitRecord): void {
+    const verification = this.vouch(verifyUnitExit(exit));
+    if (this.noteImpossible(verification)) return;
+    if (this.exits.length < IDENTIFICATION_SAMPLE) this.exits.push({ exit, verification });
+  }
+
+  /** The times of everything still unverified, for the journal window to read. */
+  unverifiedTimes(): number[] {
+    const times: number[] = [];
+    for (const group of this.groups.values()) {
+      if (!isTrusted(group.verification)) for (const denial of group.samples) if (denial.time !== null) times.push(denial.time);
+    }
+    for (const { denial, verification } of this.processes) if (!isTrusted(verification) && denial.time !== null) times.push(denial.time);
+    for (const { exit, verification } of this.exits) if (!isTrusted(verification) && exit.time !== null) times.push(exit.time);
+    return times;
+  }
+
+  /** Confirms what trusted entries say too. */
+  confirm(confirmsDenial: (denial: Denial) => boolean, confirmsExit: (exit: UnitExitRecord) => boolean, by: string): void {
+    const confirmed: Verification = { code: 'confirmed', by };
+    for (const group of this.groups.values()) {
+      if (!isTrusted(group.verification) && group.samples.some(confirmsDenial)) group.verification = confirmed;
+    }
+    for (const entry of this.processes) if (!isTrusted(entry.verification) && confirmsDenial(entry.denial)) entry.verification = confirmed;
+    for (const entry of this.exits) if (!isTrusted(entry.verification) && confirmsExit(entry.exit)) entry.verification = confirmed;
+  }
+
+  verificationOf(summary: DenialSummary): Verification {
+    return this.groups.get(denialGroupKey(summary))?.verification ?? { code: 'unverified', reason: 'stored' };
+  }
+}
+
+async function readSuggestInput(files: string[], options: SuggestOptions, decode: DecodeOptions, identifying: boolean): Promise<{ input: SuggestInput; inputFailed: boolean }> {
+  const input = new SuggestInput(identifying, options.trustInput === true);
+  let inputFailed = false;
+  if (options.fromDb) {
+    if (files.length > 0) throw new UsageError('--from-db reads the store: give no log files with it');
+    const store = await openStore(options.db, true);
+    try {
+      for (const denial of store.denials({ exe: options.exe })) {
+        input.addDenial(denial, { code: 'anyone' });
+        input.storedUnits.add(denial.unit);
+      }
+    } finally {
+      store.close();
+    }
+    return { input, inputFailed };
+  }
+  if (options.db !== undefined) throw new UsageError('--db goes with --from-db');
+  const sources = suggestSources(files);
+  let provenance: InputProvenance = { code: 'anyone' };
+  for await (const denial of readDenials(sources.map(({ source }) => source), {
+    decode,
+    filter: { exe: options.exe },
+    now: Date.now(),
+    onSource: (source) => {
+      provenance = sources.find((entry) => entry.source === source)?.provenance ?? { code: 'anyone' };
+    },
+    onInputError: (error) => {
+      inputFailed = true;
+      process.stderr.write(`seccomp-explain: ${error.message}\n`);
+    },
+    onUnitExit: identifying ? (exit) => input.addExit(exit) : undefined,
+  }, emptyStats())) input.addDenial(denial, provenance);
+  return { input, inputFailed };
+}
+
+/** With --write: confirms unverified lines against the journal and auditd's log of the host (or image) they came from. */
+async function confirmInput(input: SuggestInput, root: string | null, decode: DecodeOptions, warnings: string[]): Promise<void> {
+  const times = input.unverifiedTimes();
+  if (times.length === 0) return;
+  const from = times.reduce((a, b) => Math.min(a, b)) - EVIDENCE_MARGIN_MS;
+  const to = times.reduce((a, b) => Math.max(a, b)) + EVIDENCE_MARGIN_MS;
+  const gathered = await gatherTrustedEvidence(root, from, to, decode);
+  for (const failure of gathered.failures) warnings.push(`could not read for confirmation: ${failure}`);
+  if (gathered.searched.length === 0) return;
+  const evidence = gathered.evidence;
+  input.confirm((denial) => evidence.confirmsDenial(denial), (exit) => evidence.confirmsExit(exit), gathered.searched.join(', '));
 }
 
 async function runSuggest(files: string[], options: SuggestOptions): Promise<number> {
   const tables = loadBundledSyscallTables();
   if (!tables.forAbi(options.abi)) throw new UsageError(`--abi ${options.abi}: no such ABI`);
   if (options.unit !== undefined && !isValidUnitName(options.unit)) throw new UsageError(`--unit ${options.unit}: not a unit name (NAME.service, NAME.socket, …)`);
+  if (options.trustInput && !options.write) throw new UsageError('--trust-input goes with --write');
   const root = rootOption(options.root);
   const groups = chooseGroups(options.systemdGroups, options.systemdVersion);
   const identifying = options.unit === undefined && options.unitFile.length === 0;
-  const stats = emptyStats();
-  const aggregator = new DenialAggregator();
-  const exits: UnitExitRecord[] = [];
-  const processes: DeniedProcess[] = [];
-  let inputFailed = false;
-  const storedUnits = new Set<string | null>();
-  const add = (denial: Denial): void => {
-    aggregator.add(denial);
-    if (identifying && processes.length < IDENTIFICATION_SAMPLE) processes.push(deniedProcess(denial));
-  };
-  if (options.fromDb) {
-    if (files.length > 0) throw new UsageError('--from-db reads the store: give no log files with it');
-    const store = await openStore(options.db, true);
-    try {
-      for (const denial of store.denials({ exe: options.exe })) {
-        add(denial);
-        storedUnits.add(denial.unit);
-      }
-    } finally {
-      store.close();
-    }
-  } else {
-    if (options.db !== undefined) throw new UsageError('--db goes with --from-db');
-    const sources = files.length > 0 ? files.map(fileSource) : [stdinSource()];
-    for await (const denial of readDenials(sources, {
-      decode: { tables, assumedAbi: options.abi },
-      filter: { exe: options.exe },
-      now: Date.now(),
-      onInputError: (error) => {
-        inputFailed = true;
-        process.stderr.write(`seccomp-explain: ${error.message}\n`);
-      },
-      onUnitExit: identifying ? (exit) => { if (exits.length < IDENTIFICATION_SAMPLE) exits.push(exit); } : undefined,
-    }, stats)) add(denial);
+  const decode: DecodeOptions = { tables, assumedAbi: options.abi };
+  const { input, inputFailed } = await readSuggestInput(files, options, decode, identifying);
+  const warnings: string[] = [];
+  if (input.impossibleSenders.size > 0) {
+    const count = [...input.impossibleSenders.values()].reduce((a, b) => a + b, 0);
+    warnings.push(`left out ${count} ${count === 1 ? 'line' : 'lines'} logged under a name that the kernel, auditd and PID 1 never log under (${[...input.impossibleSenders.keys()].slice(0, 5).join(', ')})`);
   }
-  let summaries: DenialSummary[] = aggregator.summaries();
+  let summaries: DenialSummary[] = input.aggregator.summaries();
   if (summaries.length === 0) {
     process.stderr.write('seccomp-explain: no seccomp denials in the input\n');
+    for (const warning of warnings) process.stderr.write(`seccomp-explain: ${warning}\n`);
     return inputFailed ? ExitCode.InputError : ExitCode.NothingFound;
   }
+  // Only what provably came from the kernel, auditd or PID 1 may loosen a unit (docs/security.md).
+  const verifying = options.write === true;
+  if (verifying) await confirmInput(input, root, decode, warnings);
 
-  const warnings: string[] = [];
   let unit = options.unit;
   let howFound = options.unit !== undefined ? 'named with --unit' : 'named by the --unit-file';
-  const [onlyStoredUnit] = storedUnits;
-  if (identifying && storedUnits.size === 1 && typeof onlyStoredUnit === 'string') {
+  const [onlyStoredUnit] = input.storedUnits;
+  if (identifying && input.storedUnits.size === 1 && typeof onlyStoredUnit === 'string') {
     unit = onlyStoredUnit;
     howFound = `from the store: every denial was ingested with --unit ${onlyStoredUnit}`;
   } else if (identifying) {
-    const found = findUnit(processes, exits, root);
+    const usable = <T extends { verification: Verification }>(entries: T[]): T[] => (verifying ? entries.filter((entry) => isTrusted(entry.verification)) : entries);
+    const processes = usable(input.processes).map((entry) => entry.process);
+    const exits = usable(input.exits).map((entry) => entry.exit);
+    const unverified = input.processes.length + input.exits.length - processes.length - exits.length;
+    const found = findUnit(processes, exits, root, unverified);
     unit = found.unit;
     howFound = found.howFound;
     if (found.exes.length > 0) {
@@ -147,9 +280,13 @@ async function runSuggest(files: string[], options: SuggestOptions): Promise<num
   const configuration = loaded.configuration;
   const context = { configuration, groups, tables, nativeAbi: options.abi };
   const findings = summaries.map((summary) => attributeDenial(summary, context));
+  const verifications = findings.map((finding) => input.verificationOf(finding.summary));
   warnings.push(...unitWarnings(configuration, groups, findings, loaded.loaded));
-  const fixed = findings.filter((finding) => finding.allow !== null);
-  const dropIn = suggestDropIn(findings, {
+  const usable = findings.map((_, index) => !verifying || isTrusted(verifications[index] as Verification));
+  const usableFindings = findings.filter((_, index) => usable[index]);
+  const withheld = findings.filter((finding, index) => finding.allow !== null && !usable[index]);
+  const fixed = usableFindings.filter((finding) => finding.allow !== null);
+  const dropIn = suggestDropIn(usableFindings, {
     ...context,
     dropInDirectory: posix.join(root ?? '/', SYSTEM_UNIT_DIRECTORY),
     header: dropInHeader(packageVersion(), fixed.map((finding) => finding.summary)),
@@ -164,7 +301,12 @@ async function runSuggest(files: string[], options: SuggestOptions): Promise<num
     howFound,
     filesFrom: loaded.filesFrom,
     groupsSource: groups.source,
-    findings: findings.map((finding) => ({ finding, broader: broadAlternative(finding, configuration, groups, tables) })),
+    findings: findings.map((finding, index) => ({
+      finding,
+      broader: broadAlternative(finding, configuration, groups, tables),
+      verification: verifications[index] as Verification,
+      withheld: finding.allow !== null && !usable[index],
+    })),
     dropIn,
     written,
     root,
@@ -174,5 +316,5 @@ async function runSuggest(files: string[], options: SuggestOptions): Promise<num
   else {
     process.stdout.write(renderSuggestionText(report, colourWanted(options.color) ? COLOUR_PALETTE : PLAIN_PALETTE));
   }
-  return inputFailed ? ExitCode.InputError : ExitCode.Found;
+  return inputFailed || withheld.length > 0 ? ExitCode.InputError : ExitCode.Found;
 }

@@ -1,4 +1,4 @@
-import type { DenialSummary } from '../analysis/index.js';
+import { isTrusted, type DenialSummary, type Verification } from '../analysis/index.js';
 import type { DropInSuggestion, Finding } from '../systemd/index.js';
 import { describeSyscall } from './explanation-text.js';
 import { safeJson } from './explanation-json.js';
@@ -12,7 +12,14 @@ export interface SuggestionReport {
   /** Where the unit's files were read. */
   filesFrom: string;
   groupsSource: string;
-  findings: { finding: Finding; broader: string[] }[];
+  findings: {
+    finding: Finding;
+    broader: string[];
+    /** What vouches for the records behind it (docs/security.md). */
+    verification: Verification;
+    /** True when --write left it out because nothing proves its records. */
+    withheld: boolean;
+  }[];
   dropIn: DropInSuggestion | null;
   /** The file `--write` wrote, and whether it replaced our earlier one. */
   written: { path: string; replaced: boolean } | null;
@@ -30,13 +37,30 @@ export function dropInHeader(version: string, summaries: DenialSummary[]): strin
   return `# Written by seccomp-explain ${version} from ${count} ${count === 1 ? 'denial' : 'denials'} of ${calls}${when}`;
 }
 
-function describeFinding(finding: Finding, broader: string[]): string[] {
+/** Why nothing vouches for a finding's records, in words. */
+function unverifiedBecause(verification: Verification): string {
+  switch (verification.code) {
+    case 'unverified':
+      if (verification.reason === 'stored') return 'read from the store, and found in neither the journal nor auditd\'s log';
+      if (verification.reason === 'journal-client') return 'a journal entry that any local program could have sent';
+      return 'a text line that any local user could have logged, found in neither the journal nor auditd\'s log';
+    case 'impossible-sender':
+      return `logged by ${escapeForTerminal(verification.sender)}, which is not the kernel`;
+    default:
+      return 'verified';
+  }
+}
+
+function describeFinding(entry: SuggestionReport['findings'][number], palette: Palette): string[] {
+  const { finding, broader } = entry;
   const summary = finding.summary;
   return [
     `${describeSyscall(summary)}  ${summary.action}  ${summary.count}×  ${escapeForTerminal(summary.exe ?? summary.comm ?? 'unknown program')}`,
     ...attributionLines(finding, broader),
+    ...(entry.withheld ? [palette.warning(`  not written, unverified: ${unverifiedBecause(entry.verification)}`)] : []),
   ];
 }
+
 
 /** The human report: each finding, then the drop-in and how to apply it. */
 export function renderSuggestionText(report: SuggestionReport, palette: Palette): string {
@@ -44,8 +68,12 @@ export function renderSuggestionText(report: SuggestionReport, palette: Palette)
     palette.dim(`unit ${escapeForTerminal(report.unit)}: ${escapeForTerminal(report.howFound)}`),
     palette.dim(`files: ${escapeForTerminal(report.filesFrom)}; groups: ${report.groupsSource}`),
   ];
-  for (const { finding, broader } of report.findings) out.push(...describeFinding(finding, broader));
+  for (const entry of report.findings) out.push(...describeFinding(entry, palette));
   for (const warning of report.warnings) out.push(palette.warning(`warning: ${escapeForTerminal(warning)}`));
+  const withheld = report.findings.filter((entry) => entry.withheld).length;
+  if (withheld > 0) {
+    out.push(palette.warning(`warning: ${withheld} ${withheld === 1 ? 'call was' : 'calls were'} left out of the drop-in: nothing proves the kernel logged ${withheld === 1 ? 'it' : 'them'}. Feed the journal as JSON (journalctl -o json), auditd's log, or run on the host that logged them; --trust-input takes a log whose origin you know as it is (docs/security.md)`));
+  }
   if (report.dropIn) {
     out.push('', `# ${report.dropIn.path}`, report.dropIn.text.trimEnd(), '');
     if (report.written) out.push(`wrote ${report.written.path}${report.written.replaced ? ' (replacing the earlier one)' : ''}`);
@@ -66,7 +94,7 @@ export function renderSuggestionJson(report: SuggestionReport): string {
     files_from: report.filesFrom,
     groups: report.groupsSource,
     dropin: report.dropIn ? { path: report.dropIn.path, text: report.dropIn.text } : null,
-    findings: report.findings.map(({ finding, broader }) => ({
+    findings: report.findings.map(({ finding, broader, verification, withheld }) => ({
       abi: finding.summary.abi,
       syscall: finding.summary.syscall,
       nr: finding.summary.nr,
@@ -79,6 +107,9 @@ export function renderSuggestionJson(report: SuggestionReport): string {
       allow: finding.allow,
       explanation: finding.explanation,
       broader,
+      verified: isTrusted(verification),
+      verification,
+      withheld,
     })),
     added,
     architectures: report.dropIn?.architectures ?? [],
