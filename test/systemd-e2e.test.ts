@@ -25,6 +25,10 @@ interface Expectation {
     denied?: string[];
     /** The drop-in's settings after this run's `suggest --write`, comments and [Service] left out. */
     dropin?: string[];
+    /** suggest's exit status; 0 when not given. */
+    suggest_exit?: number;
+    /** Lines suggest must print, each whole. */
+    said?: string[];
   }[];
 }
 
@@ -159,7 +163,9 @@ if (missing !== null && MODE === 'required') {
         expect(run.result.exec_main_status, `${what}: killed by SIGSYS`).toBe('31');
         const { denials } = await decodeAll(run.journal);
         expect([...new Set(denials.map((denial) => `${denial.abi} ${denial.syscall}`))], `${what}: denials in the journal`).toEqual(want.denied);
-        expect(run.result.suggest_rc, `${what}: suggest --write exited 0; it said:\n${run.suggestOut}${run.suggestErr}`).toBe('0');
+        const exit = want.suggest_exit ?? 0;
+        expect(run.result.suggest_rc, `${what}: suggest --write exited ${exit}; it said:\n${run.suggestOut}${run.suggestErr}`).toBe(String(exit));
+        for (const line of want.said ?? []) expect(run.suggestOut.split('\n'), `${what}: suggest said`).toContain(line);
         // No --unit: the first line names the unit suggest found in the journal, and how.
         expect(run.suggestOut.split('\n')[0], `${what}: the unit suggest found`).toMatch(new RegExp(`^unit ${unit.replace(/\./g, '\\.')}\\b.*journal`));
         expect(run.suggestOut, `${what}: where the drop-in goes`).toContain(`# ${dropinPath}\n`);

@@ -76,13 +76,16 @@ for run in $(seq 1 "$max_runs"); do
   [ $outcome = killed ] || break
 
   wait_for_records "$cursor"
+  # A case may log lines of its own first, as any local user could (cases/forged).
+  if [ -x /e2e/case/forge ]; then /e2e/case/forge; sleep 0.5; fi
   journalctl -q --no-pager --after-cursor="$cursor" >"$dir/journal.txt"
   "${tool[@]}" suggest --write <"$dir/journal.txt" >"$dir/suggest.out" 2>"$dir/suggest.err"
   suggest_rc=$?
   echo "suggest_rc=$suggest_rc" >>"$dir/result"
   say "run $run: suggest exited $suggest_rc"
   [ -f "$dropin" ] && cp "$dropin" "$dir/dropin.conf"
-  [ $suggest_rc = 0 ] || break
+  # 2: some calls were left out of the drop-in, unverified; what was written is tried.
+  [ $suggest_rc = 0 ] || { [ $suggest_rc = 2 ] && [ -f "$dropin" ]; } || break
   systemctl daemon-reload
 done
 
