@@ -14,7 +14,7 @@ import {
 } from '../src/store/index.js';
 import { MIGRATIONS, type Migration } from '../src/store/migrations.js';
 import type { ExpectedEvent } from './support/expected-event.js';
-import { decodeAll, fixture, FIXTURE_NOW, formatFixtureInputs, readJson, REPO, runCli, temporaryDirectories } from './support/run.js';
+import { asStored, decodeAll, fixture, FIXTURE_NOW, formatFixtureInputs, readJson, REPO, runCli, temporaryDirectories } from './support/run.js';
 
 const CHILD = join(REPO, 'dist', 'test', 'support', 'store-child.js');
 const INGEST = { parsedAt: FIXTURE_NOW, assumedAbi: 'x86_64' };
@@ -371,7 +371,7 @@ describe('report from the store', () => {
     const report = JSON.parse(renderExplanationJson(stored.summaries, stored.stats)) as object;
     const explain = JSON.parse(renderExplanationJson(explainSummaries(denials), stored.stats)) as object;
     expect(report).toEqual(explain);
-    expect([...store.denials()]).toEqual(denials.map((denial) => ({ ...denial, unit: null })));
+    expect([...store.denials()]).toEqual(denials.map((denial) => ({ ...asStored(denial), unit: null })));
     store.close();
   });
 
@@ -443,7 +443,7 @@ describe('decoding stored history again', () => {
     expect(store.explanation().summaries).not.toEqual(explainSummaries(denials));
     expect(store.redecode({ tables: loadBundledSyscallTables(), batchSize: 3 })).toEqual({ events: denials.length, changed: denials.length, unreadable: 0 });
     expect(store.explanation().summaries).toEqual(explainSummaries(denials));
-    expect([...store.denials()]).toEqual(denials.map((denial) => ({ ...denial, unit: null })));
+    expect([...store.denials()]).toEqual(denials.map((denial) => ({ ...asStored(denial), unit: null })));
     expect(store.redecode({ tables: loadBundledSyscallTables() })).toEqual({ events: denials.length, changed: 0, unreadable: 0 });
     // The keys stay: the same input is still known.
     expect(await store.ingest(denials, INGEST)).toEqual({ added: 0, known: denials.length });

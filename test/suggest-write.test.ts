@@ -85,16 +85,18 @@ describe('suggest finds the unit when --unit is not given', () => {
   });
 });
 
+// These runs test the writer on saved logs, whose origin the test knows: --trust-input
+// (test/trust.test.ts tests what --write believes without it).
 describe('suggest --write', () => {
   it('writes the drop-in 0644, then updates it in place as the unit fails on the next call', () => {
     const root = imageWith('02-deny-mount');
-    const first = suggestJson(['--root', root, '--write', fixture('rig', '02-deny-mount', 'journal.short')]);
+    const first = suggestJson(['--root', root, '--write', '--trust-input', fixture('rig', '02-deny-mount', 'journal.short')]);
     const path = join(root, DROP_IN);
     expect(first.written).toEqual({ path, replaced: false });
     expect(lstatSync(path).mode & 0o777).toBe(0o644);
     expect(readFileSync(path, 'utf8')).toMatch(/^# Written by seccomp-explain \S+ from 1 denial of mount \(x86_64 #165\), first 2026-11-23 13:17:19Z\n\[Service\]\nSystemCallFilter=mount\n$/);
 
-    const second = suggestJson(['--root', root, '--write', fixture('rig', '02-deny-mount', 'journal-after-allowing-mount.short')]);
+    const second = suggestJson(['--root', root, '--write', '--trust-input', fixture('rig', '02-deny-mount', 'journal-after-allowing-mount.short')]);
     expect(second.findings.map((finding) => finding.syscall)).toEqual(['umount2']);
     expect(second.written).toEqual({ path, replaced: true });
     expect(readFileSync(path, 'utf8')).toMatch(/\n\[Service\]\nSystemCallFilter=mount umount2\n$/);
@@ -102,14 +104,14 @@ describe('suggest --write', () => {
 
   it('prints what to run next', () => {
     const root = imageWith('01-mattermost-setrlimit');
-    const result = runCli(['suggest', '--systemd-version', '252', '--root', root, '--write', fixture('rig', '01-mattermost-setrlimit', 'journal.short')]);
+    const result = runCli(['suggest', '--systemd-version', '252', '--root', root, '--write', '--trust-input', fixture('rig', '01-mattermost-setrlimit', 'journal.short')]);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`wrote ${join(root, DROP_IN)}\nnow (on the system under ${root}): systemctl daemon-reload && systemctl restart rigtest.service\n`);
   });
 
   it('says a denial its earlier drop-in already allows came before that drop-in', () => {
     const root = imageWith('01-mattermost-setrlimit');
-    suggestJson(['--root', root, '--write', fixture('rig', '01-mattermost-setrlimit', 'journal.short')]);
+    suggestJson(['--root', root, '--write', '--trust-input', fixture('rig', '01-mattermost-setrlimit', 'journal.short')]);
     const again = suggestJson(['--root', root, fixture('rig', '01-mattermost-setrlimit', 'journal.short')]);
     expect(again.findings.map((finding) => finding.cause)).toEqual(['allowed-since']);
     expect(again.dropin).toBeNull();
@@ -119,7 +121,7 @@ describe('suggest --write', () => {
     const root = imageWith('01-mattermost-setrlimit');
     mkdirSync(join(root, 'etc/systemd/system/rigtest.service.d'));
     writeFileSync(join(root, DROP_IN), '[Service]\nSystemCallFilter=mine\n');
-    const result = runCli(['suggest', '--systemd-version', '252', '--root', root, '--write', fixture('rig', '01-mattermost-setrlimit', 'journal.short')]);
+    const result = runCli(['suggest', '--systemd-version', '252', '--root', root, '--write', '--trust-input', fixture('rig', '01-mattermost-setrlimit', 'journal.short')]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('was not written by seccomp-explain: not replacing it');
     expect(readFileSync(join(root, DROP_IN), 'utf8')).toBe('[Service]\nSystemCallFilter=mine\n');
@@ -129,14 +131,14 @@ describe('suggest --write', () => {
     const root = imageWith('01-mattermost-setrlimit');
     const elsewhere = temporaryDirectory();
     symlinkSync(elsewhere, join(root, 'etc/systemd/system/rigtest.service.d'));
-    const linkedDirectory = runCli(['suggest', '--systemd-version', '252', '--root', root, '--write', fixture('rig', '01-mattermost-setrlimit', 'journal.short')]);
+    const linkedDirectory = runCli(['suggest', '--systemd-version', '252', '--root', root, '--write', '--trust-input', fixture('rig', '01-mattermost-setrlimit', 'journal.short')]);
     expect(linkedDirectory.status).toBe(2);
     expect(linkedDirectory.stderr).toContain('is a symbolic link: not writing through it');
 
     rmSync(join(root, 'etc/systemd/system/rigtest.service.d'));
     mkdirSync(join(root, 'etc/systemd/system/rigtest.service.d'));
     symlinkSync(join(elsewhere, 'target.conf'), join(root, DROP_IN));
-    const linkedFile = runCli(['suggest', '--systemd-version', '252', '--root', root, '--write', fixture('rig', '01-mattermost-setrlimit', 'journal.short')]);
+    const linkedFile = runCli(['suggest', '--systemd-version', '252', '--root', root, '--write', '--trust-input', fixture('rig', '01-mattermost-setrlimit', 'journal.short')]);
     expect(linkedFile.status).toBe(2);
     expect(linkedFile.stderr).toContain('is a symbolic link: not replacing it');
   });
@@ -150,12 +152,12 @@ describe('suggest --write', () => {
     mkdirSync(join(root, 'srv/units'));
     copyFileSync(join(root, 'srv/rigtest.service'), join(root, 'srv/units/rigtest.service'));
     symlinkSync('/srv/units', join(root, 'etc/systemd/system'));
-    const report = suggestJson(['--root', root, '--write', fixture('rig', '01-mattermost-setrlimit', 'journal.short')]);
+    const report = suggestJson(['--root', root, '--write', '--trust-input', fixture('rig', '01-mattermost-setrlimit', 'journal.short')]);
     expect(report.written?.path).toBe(join(root, 'srv/units/rigtest.service.d/zz-seccomp-explain.conf'));
   });
 
   it('refuses a unit name systemd would not accept', () => {
-    const result = runCli(['suggest', '--unit', '../../etc/passwd.service', '--write', fixture('rig', '01-mattermost-setrlimit', 'journal.short')]);
+    const result = runCli(['suggest', '--unit', '../../etc/passwd.service', '--write', '--trust-input', fixture('rig', '01-mattermost-setrlimit', 'journal.short')]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('not a unit name');
   });

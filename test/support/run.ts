@@ -80,6 +80,12 @@ export async function decodeAll(input: string[] | string | Buffer, abi = 'x86_64
   return { denials, stats };
 }
 
+/** A denial as the store gives it back: the store keeps no record origin (docs/security.md). */
+export function asStored(denial: Denial): Denial {
+  const { origin: _origin, ...stored } = denial;
+  return stored;
+}
+
 export interface CliResult {
   status: number | null;
   stdout: string;
