@@ -5,4 +5,4 @@ export { emptyStats, type ExplainStats } from './explain-stats.js';
 export {
   verifyDenial, verifyUnitExit, isTrusted, canBeVouchedFor, type InputProvenance, type Verification, type UnverifiedReason,
 } from './record-trust.js';
-export { TrustedEvidence, CONFIRMATION_WINDOW_MS, EVIDENCE_LIMIT } from './trusted-evidence.js';
+export { TrustedEvidence, sightingOf, CONFIRMATION_WINDOW_MS, EVIDENCE_LIMIT, type EventSighting } from './trusted-evidence.js';

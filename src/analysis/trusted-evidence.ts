@@ -10,10 +10,17 @@ export const CONFIRMATION_WINDOW_MS = 2_000;
 /** Entries kept for confirming: a journal window of a million kills needs no more to vouch for a paste. */
 export const EVIDENCE_LIMIT = 200_000;
 
-type Sighting = Pick<Denial, 'pid' | 'exe' | 'comm' | 'uid' | 'arch' | 'nr' | 'code' | 'ip' | 'time' | 'serial'>;
+/** What a confirmation compares of a record: everything but the line itself. */
+export type EventSighting = Pick<Denial, 'pid' | 'exe' | 'comm' | 'uid' | 'arch' | 'nr' | 'code' | 'ip' | 'time' | 'serial'>;
+
+/** A denial's sighting, without the line it was read from. */
+export function sightingOf(denial: EventSighting): EventSighting {
+  const { pid, exe, comm, uid, arch, nr, code, ip, time, serial } = denial;
+  return { pid, exe, comm, uid, arch, nr, code, ip, time, serial };
+}
 
 /** Everything a forged line could change about what a drop-in would allow, or which process it blames. */
-function sightingKey(denial: Sighting): string {
+function sightingKey(denial: EventSighting): string {
   return [denial.pid, denial.exe, denial.comm, denial.uid, denial.arch, denial.nr, denial.code, denial.ip].join('\u0000');
 }
 
@@ -63,7 +70,7 @@ export class TrustedEvidence {
     return false;
   }
 
-  addDenial(denial: Sighting): void {
+  addDenial(denial: EventSighting): void {
     if (denial.time === null || !this.room()) return;
     const key = sightingKey(denial);
     const entry = this.denials.get(key) ?? { times: [], serials: new Set<number>() };
@@ -79,7 +86,7 @@ export class TrustedEvidence {
     this.exits.set(exit.unit, times);
   }
 
-  confirmsDenial(denial: Sighting): boolean {
+  confirmsDenial(denial: EventSighting): boolean {
     if (denial.time === null) return false;
     const entry = this.denials.get(sightingKey(denial));
     if (!entry || !within(entry.times, denial.time)) return false;

@@ -1,8 +1,8 @@
 import { posix } from 'node:path';
 import type { Command } from 'commander';
 import {
-  DenialAggregator, canBeVouchedFor, denialGroupKey, emptyStats, isTrusted, verifyDenial, verifyUnitExit,
-  type DenialSummary, type InputProvenance, type Verification,
+  DenialAggregator, canBeVouchedFor, denialGroupKey, emptyStats, isTrusted, sightingOf, verifyDenial, verifyUnitExit,
+  type DenialSummary, type EventSighting, type InputProvenance, type Verification,
 } from '../analysis/index.js';
 import { hostAbi, loadBundledSyscallTables, type DecodeOptions, type Denial } from '../decode/index.js';
 import { commandSource, fileSource, stdinSource, type InputSource } from '../input/index.js';
@@ -39,8 +39,11 @@ interface SuggestOptions {
 
 /** How many denied processes and exit entries are kept for finding the unit: a log of a million kills needs no more. */
 const IDENTIFICATION_SAMPLE = 10_000;
-/** Unverified denials of one distinct denial kept for confirming it against the journal. */
+/** Unverified sightings of one distinct denial kept for confirming it against the journal. */
 const CONFIRMATION_SAMPLE = 8;
+/** Unverified sightings kept in all: a log of a million forged lines costs no more. */
+const CONFIRMATION_SAMPLES = 10_000;
+const TRUSTED_INPUT: Verification = Object.freeze({ code: 'trusted-input' });
 /** How far around the lines to confirm the journal is read. */
 const EVIDENCE_MARGIN_MS = 60_000;
 const DEFAULT_AUDIT_LOG = '/var/log/audit/audit.log';
@@ -107,7 +110,7 @@ function suggestSources(files: string[]): { source: InputSource; provenance: Inp
 /** A distinct denial's best verification so far, and unverified sightings to confirm it with. */
 interface GroupTrust {
   verification: Verification;
-  samples: Denial[];
+  samples: EventSighting[];
 }
 
 function better(current: Verification, candidate: Verification): Verification {
@@ -121,15 +124,24 @@ function better(current: Verification, candidate: Verification): Verification {
 class SuggestInput {
   readonly aggregator = new DenialAggregator();
   readonly groups = new Map<string, GroupTrust>();
-  readonly processes: { process: DeniedProcess; denial: Denial; verification: Verification }[] = [];
+  readonly processes: { process: DeniedProcess; sighting: EventSighting; verification: Verification }[] = [];
   readonly exits: { exit: UnitExitRecord; verification: Verification }[] = [];
   readonly impossibleSenders = new Map<string, number>();
   readonly storedUnits = new Set<string | null>();
 
-  constructor(private readonly identifying: boolean, private readonly trustInput: boolean) {}
+  private samples = 0;
+
+  /** `confirming`: unverified sightings are kept for confirming them (--write). */
+  constructor(private readonly identifying: boolean, private readonly trustInput: boolean, private readonly confirming: boolean) {}
 
   private vouch(verification: Verification): Verification {
-    return this.trustInput && canBeVouchedFor(verification) ? { code: 'trusted-input' } : verification;
+    return this.trustInput && canBeVouchedFor(verification) ? TRUSTED_INPUT : verification;
+  }
+
+  private keepSample(samples: EventSighting[], denial: Denial): void {
+    if (!this.confirming || samples.length >= CONFIRMATION_SAMPLE || this.samples >= CONFIRMATION_SAMPLES) return;
+    samples.push(sightingOf(denial));
+    this.samples++;
   }
 
   private noteImpossible(verification: Verification): boolean {
@@ -145,9 +157,9 @@ class SuggestInput {
     const key = denialGroupKey(denial);
     const group = this.groups.get(key) ?? { verification, samples: [] };
     group.verification = better(group.verification, verification);
-    if (!isTrusted(verification) && group.samples.length < CONFIRMATION_SAMPLE) group.samples.push(denial);
+    if (!isTrusted(verification)) this.keepSample(group.samples, denial);
     this.groups.set(key, group);
-    if (this.identifying && this.processes.length < IDENTIFICATION_SAMPLE) this.processes.push({ process: deniedProcess(denial), denial, verification });
+    if (this.identifying && this.processes.length < IDENTIFICATION_SAMPLE) this.processes.push({ process: deniedProcess(denial), sighting: sightingOf(denial), verification });
   }
 
   addExit(exit: UnitExitRecord): void {
@@ -162,18 +174,18 @@ class SuggestInput {
     for (const group of this.groups.values()) {
       if (!isTrusted(group.verification)) for (const denial of group.samples) if (denial.time !== null) times.push(denial.time);
     }
-    for (const { denial, verification } of this.processes) if (!isTrusted(verification) && denial.time !== null) times.push(denial.time);
+    for (const { sighting, verification } of this.processes) if (!isTrusted(verification) && sighting.time !== null) times.push(sighting.time);
     for (const { exit, verification } of this.exits) if (!isTrusted(verification) && exit.time !== null) times.push(exit.time);
     return times;
   }
 
   /** Confirms what trusted entries say too. */
-  confirm(confirmsDenial: (denial: Denial) => boolean, confirmsExit: (exit: UnitExitRecord) => boolean, by: string): void {
+  confirm(confirmsDenial: (sighting: EventSighting) => boolean, confirmsExit: (exit: UnitExitRecord) => boolean, by: string): void {
     const confirmed: Verification = { code: 'confirmed', by };
     for (const group of this.groups.values()) {
       if (!isTrusted(group.verification) && group.samples.some(confirmsDenial)) group.verification = confirmed;
     }
-    for (const entry of this.processes) if (!isTrusted(entry.verification) && confirmsDenial(entry.denial)) entry.verification = confirmed;
+    for (const entry of this.processes) if (!isTrusted(entry.verification) && confirmsDenial(entry.sighting)) entry.verification = confirmed;
     for (const entry of this.exits) if (!isTrusted(entry.verification) && confirmsExit(entry.exit)) entry.verification = confirmed;
   }
 
@@ -183,7 +195,7 @@ class SuggestInput {
 }
 
 async function readSuggestInput(files: string[], options: SuggestOptions, decode: DecodeOptions, identifying: boolean): Promise<{ input: SuggestInput; inputFailed: boolean }> {
-  const input = new SuggestInput(identifying, options.trustInput === true);
+  const input = new SuggestInput(identifying, options.trustInput === true, options.write === true && options.trustInput !== true);
   let inputFailed = false;
   if (options.fromDb) {
     if (files.length > 0) throw new UsageError('--from-db reads the store: give no log files with it');
@@ -227,7 +239,7 @@ async function confirmInput(input: SuggestInput, root: string | null, decode: De
   for (const failure of gathered.failures) warnings.push(`could not read for confirmation: ${failure}`);
   if (gathered.searched.length === 0) return;
   const evidence = gathered.evidence;
-  input.confirm((denial) => evidence.confirmsDenial(denial), (exit) => evidence.confirmsExit(exit), gathered.searched.join(', '));
+  input.confirm((sighting) => evidence.confirmsDenial(sighting), (exit) => evidence.confirmsExit(exit), gathered.searched.join(', '));
 }
 
 async function runSuggest(files: string[], options: SuggestOptions): Promise<number> {
