@@ -33,7 +33,7 @@ export function dropInHeader(version: string, summaries: DenialSummary[]): strin
 function describeFinding(finding: Finding, broader: string[]): string[] {
   const summary = finding.summary;
   return [
-    `${describeSyscall(summary)}  ${summary.action}  ${summary.count}×  ${escapeForTerminal(summary.exe ?? summary.comm ?? 'unknown program')}`,
+    `${describeSyscall(summary)}  ${escapeForTerminal(summary.action)}  ${summary.count}×  ${escapeForTerminal(summary.exe ?? summary.comm ?? 'unknown program')}`,
     ...attributionLines(finding, broader),
   ];
 }
@@ -42,7 +42,7 @@ function describeFinding(finding: Finding, broader: string[]): string[] {
 export function renderSuggestionText(report: SuggestionReport, palette: Palette): string {
   const out = [
     palette.dim(`unit ${escapeForTerminal(report.unit)}: ${escapeForTerminal(report.howFound)}`),
-    palette.dim(`files: ${escapeForTerminal(report.filesFrom)}; groups: ${report.groupsSource}`),
+    palette.dim(`files: ${escapeForTerminal(report.filesFrom)}; groups: ${escapeForTerminal(report.groupsSource)}`),
   ];
   for (const { finding, broader } of report.findings) out.push(...describeFinding(finding, broader));
   for (const warning of report.warnings) out.push(palette.warning(`warning: ${escapeForTerminal(warning)}`));
