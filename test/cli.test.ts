@@ -51,7 +51,7 @@ describe('seccomp-explain explain, as the README shows it', () => {
         last: '2023-03-16T13:12:30.266Z', pids: [2999066], pid_count: 1, uids: [1009], users: [], hosts: [],
         formats: ['kernel'], notes: [],
       }],
-      stats: { lines: 1, records: 1, duplicates: 0, filtered: 0, malformed: 0 },
+      stats: { lines: 1, records: 1, duplicates: 0, filtered: 0, malformed: 0, overflow: 0 },
     });
   });
 

@@ -366,7 +366,7 @@ describe('report from the store', () => {
     expect(denials.length).toBe(expected.size);
     const stored = store.explanation();
     expect(stored.summaries).toEqual(explainSummaries(denials));
-    expect(stored.stats).toEqual({ lines: 0, records: denials.length, duplicates: 0, filtered: 0, malformed: 0 });
+    expect(stored.stats).toEqual({ lines: 0, records: denials.length, duplicates: 0, filtered: 0, malformed: 0, overflow: 0 });
     // `report --json` is explain's document: the same denials, counts of stored events.
     const report = JSON.parse(renderExplanationJson(stored.summaries, stored.stats)) as object;
     const explain = JSON.parse(renderExplanationJson(explainSummaries(denials), stored.stats)) as object;

@@ -10,8 +10,13 @@ export interface ExplainStats {
   filtered: number;
   /** Lines that announced a seccomp record but could not be read as one (damaged or overlong). */
   malformed: number;
+  /**
+   * Distinct denials met after the first LISTED_DENIALS, counted but not listed (counted up
+   * to COUNTED_OVERFLOW).
+   */
+  overflow: number;
 }
 
 export function emptyStats(): ExplainStats {
-  return { lines: 0, records: 0, duplicates: 0, filtered: 0, malformed: 0 };
+  return { lines: 0, records: 0, duplicates: 0, filtered: 0, malformed: 0, overflow: 0 };
 }

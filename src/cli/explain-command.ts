@@ -4,13 +4,15 @@ import { DenialAggregator, emptyStats, type DenialFilter, type DenialSummary, ty
 import { hostAbi, loadBundledSyscallTables, type AbiRegistry } from '../decode/index.js';
 import { commandSource, fileSource, isGzip, stdinSource, type InputError, type InputSource } from '../input/index.js';
 import {
-  COLOUR_PALETTE, PLAIN_PALETTE, formatCount, renderDenialNdjson, renderExplanationJson, renderExplanationText, type UnitAttribution,
+  COLOUR_PALETTE, PLAIN_PALETTE, describeOverflow, formatCount, explanationJsonChunks, explanationTextChunks, renderDenialNdjson, type UnitAttribution,
 } from '../render/index.js';
 import { attributeDenial, type SystemdGroups } from '../systemd/index.js';
+import { writeChunks } from './chunked-output.js';
 import { colourWanted } from './colour-choice.js';
 import { ExitCode, UsageError } from './exit-code.js';
 import { ProgressLine } from './progress-line.js';
 import { readDenials } from './read-denials.js';
+import { printMessage } from './stderr-message.js';
 import { DB_OPTION_HELP, denialFilterOptions, openStore } from './store-commands.js';
 import { chooseGroups, loadUnit, rootOption, type LoadedUnit } from './unit-loading.js';
 
@@ -119,8 +121,7 @@ async function runExplain(files: string[], options: ExplainOptions): Promise<num
     return explainFromStore(options, filter, unit, groups, tables);
   }
   if (options.db !== undefined) throw new UsageError('--db goes with --from-db (or ingest, watch, report)');
-  const warn = (line: string): void => void process.stderr.write(`seccomp-explain: ${line}\n`);
-  const sources = defaultSources(files, warn);
+  const sources = defaultSources(files, printMessage);
   const progress = new ProgressLine(process.stderr, (label) => plainFileSize(sources.find((source) => source.label === label)?.path ?? null));
   const failures: InputError[] = [];
   const stats = emptyStats();
@@ -134,7 +135,7 @@ async function runExplain(files: string[], options: ExplainOptions): Promise<num
     onInputError: (error) => {
       progress.clear();
       failures.push(error);
-      warn(error.message);
+      printMessage(error.message);
     },
   }, stats);
   for await (const denial of denials) {
@@ -146,24 +147,24 @@ async function runExplain(files: string[], options: ExplainOptions): Promise<num
     }
   }
   progress.clear();
+  stats.overflow = aggregator.overflow;
 
-  if (!options.ndjson) renderExplanation(aggregator.summaries(), stats, options, unit, groups, tables);
-  if (stats.malformed > 0) warn(`${formatCount(stats.malformed)} malformed ${stats.malformed === 1 ? 'record' : 'records'} skipped`);
+  if (!options.ndjson) await renderExplanation(aggregator.summaries(), stats, options, unit, groups, tables);
+  if (stats.malformed > 0) printMessage(`${formatCount(stats.malformed)} malformed ${stats.malformed === 1 ? 'record' : 'records'} skipped`);
   if (failures.length > 0) return ExitCode.InputError;
   return events > 0 ? ExitCode.Found : ExitCode.NothingFound;
 }
 
 /** The explanation, with each denial's attribution when a unit was given. */
-function renderExplanation(summaries: DenialSummary[], stats: ExplainStats, options: ExplainOptions, unit: LoadedUnit | null, groups: SystemdGroups | null, tables: AbiRegistry): void {
+async function renderExplanation(summaries: DenialSummary[], stats: ExplainStats, options: ExplainOptions, unit: LoadedUnit | null, groups: SystemdGroups | null, tables: AbiRegistry): Promise<void> {
   let attribution: UnitAttribution | null = null;
   if (unit && groups) {
     const context = { configuration: unit.configuration, groups, tables, nativeAbi: options.abi };
     attribution = { unit: unit.configuration.unit, findings: new Map(summaries.map((summary) => [summary, attributeDenial(summary, context)])) };
   }
-  if (options.json) process.stdout.write(renderExplanationJson(summaries, stats, attribution));
-  else {
-    process.stdout.write(renderExplanationText(summaries, stats, colourWanted(options.color) ? COLOUR_PALETTE : PLAIN_PALETTE, attribution));
-  }
+  if (options.json) await writeChunks(explanationJsonChunks(summaries, stats, attribution));
+  else await writeChunks(explanationTextChunks(summaries, stats, colourWanted(options.color) ? COLOUR_PALETTE : PLAIN_PALETTE, attribution));
+  if (stats.overflow > 0) printMessage(describeOverflow(stats));
 }
 
 /** `--from-db`: the same explanation, of the stored history. */
@@ -179,7 +180,7 @@ async function explainFromStore(options: ExplainOptions, filter: DenialFilter, u
       return events > 0 ? ExitCode.Found : ExitCode.NothingFound;
     }
     const { summaries, stats } = store.explanation(filter);
-    renderExplanation(summaries, stats, options, unit, groups, tables);
+    await renderExplanation(summaries, stats, options, unit, groups, tables);
     return summaries.length > 0 ? ExitCode.Found : ExitCode.NothingFound;
   } finally {
     store.close();

@@ -12,13 +12,15 @@ import { registerStoreCommands } from './store-commands.js';
 // The store's errors alone: loading src/store/index.js would load SQLite into every command.
 import { StoreError } from '../store/store-errors.js';
 import { ExitCode, UsageError } from './exit-code.js';
+import { printMessage } from './stderr-message.js';
+import { escapeMessageForTerminal } from '../render/index.js';
 
 async function main(argv: string[]): Promise<void> {
   const program = new Command('seccomp-explain')
     .description('Explain seccomp denials from kernel and audit logs: which syscall, ABI, action and program.')
     .version(packageVersion())
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    .configureOutput({ writeErr: (text) => process.stderr.write(escapeMessageForTerminal(text)) });
   registerExplainCommand(program);
   registerSuggestCommand(program);
   registerGroupsCommands(program);
@@ -31,12 +33,12 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     if (error instanceof UsageError || error instanceof StoreError) {
-      process.stderr.write(`seccomp-explain: ${error.message}\n`);
+      printMessage(error.message);
       process.exitCode = ExitCode.InputError;
       return;
     }
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`seccomp-explain: internal error, please report it with the input that caused it:\n${detail}\n`);
+    printMessage(`internal error, please report it with the input that caused it:\n${detail}`);
     process.exitCode = ExitCode.InternalError;
   }
 }

@@ -1,4 +1,4 @@
-import { formatCount } from '../render/index.js';
+import { escapeForTerminal, formatCount } from '../render/index.js';
 
 /** Inputs smaller than this get no progress line. */
 const MIN_BYTES_FOR_PROGRESS = 50 * 1024 * 1024;
@@ -31,7 +31,7 @@ export class ProgressLine {
     this.lastDraw = now;
     const megabytes = (count: number): string => `${formatCount(Math.round(count / 1048576))} MiB`;
     const share = totalBytes ? ` of ${megabytes(totalBytes)} (${Math.floor((bytes / totalBytes) * 100)} %)` : '';
-    this.stream.write(`\r\x1b[2Kreading ${label}: ${megabytes(bytes)}${share}`);
+    this.stream.write(`\r\x1b[2Kreading ${escapeForTerminal(label)}: ${megabytes(bytes)}${share}`);
     this.shown = true;
   }
 

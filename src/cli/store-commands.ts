@@ -3,13 +3,15 @@ import { denialGroupKey, emptyStats, type DenialFilter, type ExplainStats } from
 import { hostAbi, loadBundledSyscallTables, type AbiRegistry, type Denial } from '../decode/index.js';
 import { commandSource, fileSource, followedFileSource, stdinSource, type InputSource } from '../input/index.js';
 import {
-  COLOUR_PALETTE, PLAIN_PALETTE, formatCount, renderDenialLine, renderExplanationJson, renderExplanationText,
+  COLOUR_PALETTE, PLAIN_PALETTE, describeOverflow, formatCount, explanationJsonChunks, explanationTextChunks, renderDenialLine,
 } from '../render/index.js';
 import type { DenialStore, StoreWriterThread } from '../store/index.js';
 import { isValidUnitName } from '../systemd/index.js';
+import { writeChunks } from './chunked-output.js';
 import { colourWanted } from './colour-choice.js';
 import { ExitCode, UsageError } from './exit-code.js';
 import { readDenialBatches } from './read-denials.js';
+import { printMessage } from './stderr-message.js';
 import { parseTimeSpec } from './time-spec.js';
 
 export const DB_OPTION_HELP = 'the store (default: /var/lib/seccomp-explain/denials.db as root, else $XDG_STATE_HOME/seccomp-explain/denials.db)';
@@ -121,7 +123,7 @@ function readSource(source: InputSource, reading: { tables: AbiRegistry; abi: st
     now: reading.now,
     onInputError: (error) => {
       reading.onFailure();
-      process.stderr.write(`seccomp-explain: ${error.message}\n`);
+      printMessage(error.message);
     },
   }, reading.stats);
 }
@@ -179,8 +181,9 @@ async function runReport(options: ReportOptions): Promise<number> {
   const store = await openStore(options.db, true);
   try {
     const { summaries, stats } = store.explanation(filter);
-    if (options.json) process.stdout.write(renderExplanationJson(summaries, stats));
-    else process.stdout.write(renderExplanationText(summaries, stats, colourWanted(options.color) ? COLOUR_PALETTE : PLAIN_PALETTE));
+    if (options.json) await writeChunks(explanationJsonChunks(summaries, stats));
+    else await writeChunks(explanationTextChunks(summaries, stats, colourWanted(options.color) ? COLOUR_PALETTE : PLAIN_PALETTE));
+    if (stats.overflow > 0) printMessage(describeOverflow(stats));
     return summaries.length > 0 ? ExitCode.Found : ExitCode.NothingFound;
   } finally {
     store.close();
@@ -201,7 +204,7 @@ async function runWatch(file: string | undefined, options: WatchOptions): Promis
     const source: InputSource = file !== undefined
       ? followedFileSource(file, stop.signal)
       : commandSource('journalctl', ['-f', '-o', 'json', '--no-pager', '-b'], stop.signal);
-    process.stderr.write(`seccomp-explain: watching ${source.label}, storing in ${store.path} (Ctrl-C ends)\n`);
+    printMessage(`watching ${source.label}, storing in ${store.path} (Ctrl-C ends)`);
     const palette = colourWanted(options.color) ? COLOUR_PALETTE : PLAIN_PALETTE;
     let inputFailed = false;
     const now = Date.now();
@@ -220,7 +223,7 @@ async function runWatch(file: string | undefined, options: WatchOptions): Promis
       }
     }
     const counts = await store.ingestBatches(printingNew(), { parsedAt: now, assumedAbi: options.abi, unitOf: () => unit, maxBatchDelayMs: 200 });
-    process.stderr.write(`seccomp-explain: stored ${formatCount(counts.added)} new ${counts.added === 1 ? 'event' : 'events'}, ${formatCount(counts.known + stats.duplicates)} already known\n`);
+    printMessage(`stored ${formatCount(counts.added)} new ${counts.added === 1 ? 'event' : 'events'}, ${formatCount(counts.known + stats.duplicates)} already known`);
     return inputFailed ? ExitCode.InputError : ExitCode.Found;
   } finally {
     process.off('SIGINT', onSignal);

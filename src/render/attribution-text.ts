@@ -4,20 +4,22 @@ import { escapeForTerminal } from './terminal-text.js';
 /** What a finding says under its denial: the setting that blocked it, why, and the fix. */
 export function attributionLines(finding: Finding, broader: string[] = []): string[] {
   const lines: string[] = [];
+  const via = finding.via === null ? null : escapeForTerminal(finding.via);
+  const allow = escapeForTerminal(finding.allow ?? '');
   switch (finding.cause) {
     case 'SystemCallFilter':
-      lines.push(`  blocked by ${escapeForTerminal(finding.source ?? '?')} ${escapeForTerminal(finding.directive ?? '')}${finding.via ? ` (through ${finding.via})` : ''}`);
+      lines.push(`  blocked by ${escapeForTerminal(finding.source ?? '?')} ${escapeForTerminal(finding.directive ?? '')}${via ? ` (through ${via})` : ''}`);
       lines.push(`  ${escapeForTerminal(finding.explanation)}`);
-      if (finding.allow !== null) lines.push(`  fix: SystemCallFilter=${finding.allow}`);
-      if (broader.length > 0 && finding.via) {
-        const shown = broader.slice(0, 12).join(' ');
-        lines.push(`  removing ${finding.via} instead would also allow ${broader.length} other ${broader.length === 1 ? 'syscall' : 'syscalls'}: ${shown}${broader.length > 12 ? ' …' : ''}`);
+      if (finding.allow !== null) lines.push(`  fix: SystemCallFilter=${allow}`);
+      if (broader.length > 0 && via) {
+        const shown = escapeForTerminal(broader.slice(0, 12).join(' '));
+        lines.push(`  removing ${via} instead would also allow ${broader.length} other ${broader.length === 1 ? 'syscall' : 'syscalls'}: ${shown}${broader.length > 12 ? ' …' : ''}`);
       }
       break;
     case 'SystemCallArchitectures':
       lines.push(`  blocked by ${escapeForTerminal(finding.source ?? '?')} ${escapeForTerminal(finding.directive ?? '')}`);
       lines.push(`  ${escapeForTerminal(finding.explanation)}`);
-      lines.push(`  fix: SystemCallArchitectures=${finding.allow ?? ''} (the list is additive: what it admits now stays)`);
+      lines.push(`  fix: SystemCallArchitectures=${allow} (the list is additive: what it admits now stays)`);
       break;
     default:
       lines.push(`  ${escapeForTerminal(finding.explanation)}`);

@@ -22,7 +22,36 @@ export interface UnitAttribution {
 
 /** `--json`: one document with every distinct denial and the run's counts. */
 export function renderExplanationJson(summaries: DenialSummary[], stats: ExplainStats, attribution: UnitAttribution | null = null): string {
-  const denials = summaries.map((summary) => ({
+  return [...explanationJsonChunks(summaries, stats, attribution)].join('');
+}
+
+/** JSON of `value` as JSON.stringify indents it `depth` levels into a document indented by 2. */
+function nestedJson(value: unknown, depth: number): string {
+  return safeJson(value, 2).replace(/\n/g, `\n${'  '.repeat(depth)}`);
+}
+
+/**
+ * renderExplanationJson's text, a denial at a time, so that a hundred thousand denials are
+ * written without the whole document (tens of megabytes, several times over) in memory at
+ * once. Joined, the chunks are exactly `JSON.stringify(document, null, 2)` with safeJson's escapes.
+ */
+export function* explanationJsonChunks(summaries: DenialSummary[], stats: ExplainStats, attribution: UnitAttribution | null = null): Generator<string> {
+  yield `{\n${attribution ? `  "unit": ${safeJson(attribution.unit)},\n` : ''}`;
+  if (summaries.length === 0) {
+    yield '  "denials": [],\n';
+  } else {
+    yield '  "denials": [\n';
+    for (let index = 0; index < summaries.length; index++) {
+      const summary = summaries[index]!;
+      yield `    ${nestedJson(denialJson(summary, attribution), 2)}${index < summaries.length - 1 ? ',' : ''}\n`;
+    }
+    yield '  ],\n';
+  }
+  yield `  "stats": ${nestedJson(stats, 1)}\n}\n`;
+}
+
+function denialJson(summary: DenialSummary, attribution: UnitAttribution | null): object {
+  return {
     abi: summary.abi,
     arch: summary.arch,
     nr: summary.nr,
@@ -41,8 +70,7 @@ export function renderExplanationJson(summaries: DenialSummary[], stats: Explain
     formats: summary.formats,
     notes: summary.notes,
     ...(attribution ? { attribution: attributionJson(attribution.findings.get(summary)) } : {}),
-  }));
-  return `${safeJson(attribution ? { unit: attribution.unit, denials, stats } : { denials, stats }, 2)}\n`;
+  };
 }
 
 function attributionJson(finding: Finding | undefined): object | null {

@@ -55,7 +55,7 @@ function describeFinding(entry: SuggestionReport['findings'][number], palette: P
   const { finding, broader } = entry;
   const summary = finding.summary;
   return [
-    `${describeSyscall(summary)}  ${summary.action}  ${summary.count}×  ${escapeForTerminal(summary.exe ?? summary.comm ?? 'unknown program')}`,
+    `${describeSyscall(summary)}  ${escapeForTerminal(summary.action)}  ${summary.count}×  ${escapeForTerminal(summary.exe ?? summary.comm ?? 'unknown program')}`,
     ...attributionLines(finding, broader),
     ...(entry.withheld ? [palette.warning(`  not written, unverified: ${unverifiedBecause(entry.verification)}`)] : []),
   ];
@@ -66,7 +66,7 @@ function describeFinding(entry: SuggestionReport['findings'][number], palette: P
 export function renderSuggestionText(report: SuggestionReport, palette: Palette): string {
   const out = [
     palette.dim(`unit ${escapeForTerminal(report.unit)}: ${escapeForTerminal(report.howFound)}`),
-    palette.dim(`files: ${escapeForTerminal(report.filesFrom)}; groups: ${report.groupsSource}`),
+    palette.dim(`files: ${escapeForTerminal(report.filesFrom)}; groups: ${escapeForTerminal(report.groupsSource)}`),
   ];
   for (const entry of report.findings) out.push(...describeFinding(entry, palette));
   for (const warning of report.warnings) out.push(palette.warning(`warning: ${escapeForTerminal(warning)}`));

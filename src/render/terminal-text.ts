@@ -11,6 +11,15 @@ export function escapeForTerminal(text: string): string {
   });
 }
 
+/**
+ * A message for stderr (a warning, an error, a stack trace), made safe as escapeForTerminal
+ * makes output safe, line by line: its own line breaks are kept, every other control byte in
+ * it, whoever put it there (a log, a store file, a file name), is shown escaped.
+ */
+export function escapeMessageForTerminal(message: string): string {
+  return message.split('\n').map(escapeForTerminal).join('\n');
+}
+
 /** ANSI styles, applied only when colour is on. */
 export interface Palette {
   syscall(text: string): string;

@@ -53,6 +53,8 @@ function contextFromRow(row: ContextRow): EventContext {
 
 /** How many value sets are remembered per first value (RecentValues). */
 const RECENT_PER_FIRST_VALUE = 16;
+/** At most this many first values and keys are remembered: past it they are forgotten and found again in SQLite, so memory stays bounded. */
+const REMEMBERED_KEYS = 50_000;
 
 /**
  * The ids of value sets seen lately, found without making their key text: by one value, then
@@ -77,7 +79,10 @@ class RecentValues<Values> {
   remember(values: Values, id: number): void {
     const first = this.firstValue(values);
     const candidates = this.byFirstValue.get(first);
-    if (candidates === undefined) this.byFirstValue.set(first, [{ values, id }]);
+    if (candidates === undefined) {
+      if (this.byFirstValue.size >= REMEMBERED_KEYS) this.byFirstValue.clear();
+      this.byFirstValue.set(first, [{ values, id }]);
+    }
     else if (candidates.length < RECENT_PER_FIRST_VALUE) candidates.push({ values, id });
   }
 
@@ -116,6 +121,7 @@ class InternedRows<Row, Value> {
     if (known !== undefined) return known;
     this.insert.run(key, ...values);
     const id = this.selectByKey.get(key) as number;
+    if (this.idsByKey.size >= REMEMBERED_KEYS) this.idsByKey.clear();
     this.idsByKey.set(key, id);
     return id;
   }

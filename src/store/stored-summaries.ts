@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { COUNTED_PIDS, LISTED_PIDS, LISTED_VALUES, type DenialSummary, type ExplainStats } from '../analysis/index.js';
+import { COUNTED_PIDS, LISTED_DENIALS, LISTED_PIDS, LISTED_VALUES, type DenialSummary, type ExplainStats } from '../analysis/index.js';
 import type { DenialGroups, EventContexts } from './denial-dictionaries.js';
 import { eventCondition, type StoredDenialFilter } from './store-filter.js';
 
@@ -40,11 +40,18 @@ export function storedExplanation(db: Database.Database, groups: DenialGroups, c
   const condition = eventCondition(db, filter);
   if (condition === null) return { summaries: [], stats: storeStats(total, 0) };
 
-  const totals = db.prepare(`
+  // DenialAggregator's order: by first time, ties (and groups without a time) in the order met;
+  // and its limit: the first LISTED_DENIALS groups met are listed, the rest only counted.
+  const totals: GroupTotals[] = [];
+  let matched = 0;
+  let overflow = 0;
+  for (const row of db.prepare(`
     SELECT group_id, count(*) AS count, min(time) AS first, max(time) AS last, min(id) AS first_id
-    FROM event INDEXED BY event_report WHERE ${condition.sql} GROUP BY group_id`).all(...condition.params) as GroupTotals[];
-  // DenialAggregator's order: by first time, ties (and groups without a time) in the order met.
-  totals.sort((a, b) => a.first_id - b.first_id);
+    FROM event INDEXED BY event_report WHERE ${condition.sql} GROUP BY group_id ORDER BY first_id`).iterate(...condition.params) as IterableIterator<GroupTotals>) {
+    matched += row.count;
+    if (totals.length < LISTED_DENIALS) totals.push(row);
+    else overflow++;
+  }
   const distinctPids = db.prepare(`
     SELECT DISTINCT pid FROM event INDEXED BY event_report
     WHERE group_id = ? AND pid IS NOT NULL AND ${condition.sql} LIMIT ${COUNTED_PIDS}`).pluck();
@@ -52,9 +59,7 @@ export function storedExplanation(db: Database.Database, groups: DenialGroups, c
     SELECT DISTINCT context_id FROM event INDEXED BY event_report
     WHERE group_id = ? AND ${condition.sql} LIMIT ${COUNTED_PIDS}`).pluck();
 
-  let matched = 0;
   const summaries = totals.map((row): DenialSummary => {
-    matched += row.count;
     const group = groups.get(row.group_id);
     const pids = distinctPids.all(row.group_id, ...condition.params) as number[];
     const summary: DenialSummary = {
@@ -74,9 +79,9 @@ export function storedExplanation(db: Database.Database, groups: DenialGroups, c
     return summary;
   });
   summaries.sort((a, b) => (a.first ?? Infinity) - (b.first ?? Infinity));
-  return { summaries, stats: storeStats(total, matched) };
+  return { summaries, stats: storeStats(total, matched, overflow) };
 }
 
-function storeStats(total: number, matched: number): ExplainStats {
-  return { lines: 0, records: total, duplicates: 0, filtered: total - matched, malformed: 0 };
+function storeStats(total: number, matched: number, overflow = 0): ExplainStats {
+  return { lines: 0, records: total, duplicates: 0, filtered: total - matched, malformed: 0, overflow };
 }
