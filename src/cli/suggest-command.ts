@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { Command } from 'commander';
 import {
-  DenialAggregator, canBeVouchedFor, denialGroupKey, emptyStats, isTrusted, sightingOf, verifyDenial, verifyUnitExit,
+  DenialAggregator, LISTED_DENIALS, canBeVouchedFor, denialGroupKey, emptyStats, isTrusted, sightingOf, verifyDenial, verifyUnitExit,
   type DenialSummary, type EventSighting, type InputProvenance, type Verification,
 } from '../analysis/index.js';
 import { hostAbi, loadBundledSyscallTables, type DecodeOptions, type Denial } from '../decode/index.js';
@@ -14,6 +14,7 @@ import {
 } from '../systemd/index.js';
 import { SYSTEM_UNIT_DIRECTORY, writeDropIn } from './drop-in-writer.js';
 import { colourWanted } from './colour-choice.js';
+import { printMessage } from './stderr-message.js';
 import { ExitCode, UsageError } from './exit-code.js';
 import { readDenials } from './read-denials.js';
 import { DB_OPTION_HELP, openStore } from './store-commands.js';
@@ -100,10 +101,10 @@ function suggestSources(files: string[]): { source: InputSource; provenance: Inp
   if (!process.stdin.isTTY) return [{ source: stdinSource(), provenance: { code: 'anyone' } }];
   if (hostRunsSystemd()) {
     const journal = commandSource('journalctl', ['-b', '-o', 'json', '--no-pager', '-q', ...TRUSTED_JOURNAL_MATCHES]);
-    process.stderr.write(`seccomp-explain: reading ${journal.label} (no file given)\n`);
+    printMessage(`reading ${journal.label} (no file given)`);
     return [{ source: journal, provenance: { code: 'anyone' } }];
   }
-  process.stderr.write(`seccomp-explain: reading ${DEFAULT_AUDIT_LOG} (no file given, and this host's PID 1 is not systemd)\n`);
+  printMessage(`reading ${DEFAULT_AUDIT_LOG} (no file given, and this host's PID 1 is not systemd)`);
   return [{ source: fileSource(DEFAULT_AUDIT_LOG), provenance: fileProvenance(DEFAULT_AUDIT_LOG) }];
 }
 
@@ -155,6 +156,8 @@ class SuggestInput {
     if (this.noteImpossible(verification)) return;
     this.aggregator.add(denial);
     const key = denialGroupKey(denial);
+    // The aggregator lists the first LISTED_DENIALS distinct denials met; so does this.
+    if (!this.groups.has(key) && this.groups.size >= LISTED_DENIALS) return;
     const group = this.groups.get(key) ?? { verification, samples: [] };
     group.verification = better(group.verification, verification);
     if (!isTrusted(verification)) this.keepSample(group.samples, denial);
@@ -222,7 +225,7 @@ async function readSuggestInput(files: string[], options: SuggestOptions, decode
     },
     onInputError: (error) => {
       inputFailed = true;
-      process.stderr.write(`seccomp-explain: ${error.message}\n`);
+      printMessage(error.message);
     },
     onUnitExit: identifying ? (exit) => input.addExit(exit) : undefined,
   }, emptyStats())) input.addDenial(denial, provenance);
@@ -257,10 +260,14 @@ async function runSuggest(files: string[], options: SuggestOptions): Promise<num
     const count = [...input.impossibleSenders.values()].reduce((a, b) => a + b, 0);
     warnings.push(`left out ${count} ${count === 1 ? 'line' : 'lines'} logged under a name that the kernel, auditd and PID 1 never log under (${[...input.impossibleSenders.keys()].slice(0, 5).join(', ')})`);
   }
+  const overflow = input.aggregator.overflow;
+  if (overflow > 0) {
+    warnings.push(`only the first ${LISTED_DENIALS} distinct denials are attributed; ${overflow} more were counted, not attributed${options.write ? ' nor written' : ''}: narrow the input with --exe`);
+  }
   let summaries: DenialSummary[] = input.aggregator.summaries();
   if (summaries.length === 0) {
-    process.stderr.write('seccomp-explain: no seccomp denials in the input\n');
-    for (const warning of warnings) process.stderr.write(`seccomp-explain: ${warning}\n`);
+    printMessage('no seccomp denials in the input');
+    for (const warning of warnings) printMessage(warning);
     return inputFailed ? ExitCode.InputError : ExitCode.NothingFound;
   }
   // Only what provably came from the kernel, auditd or PID 1 may loosen a unit (docs/security.md).
@@ -328,5 +335,5 @@ async function runSuggest(files: string[], options: SuggestOptions): Promise<num
   else {
     process.stdout.write(renderSuggestionText(report, colourWanted(options.color) ? COLOUR_PALETTE : PLAIN_PALETTE));
   }
-  return inputFailed || withheld.length > 0 ? ExitCode.InputError : ExitCode.Found;
+  return inputFailed || withheld.length > 0 || (options.write === true && overflow > 0) ? ExitCode.InputError : ExitCode.Found;
 }
