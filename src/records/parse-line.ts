@@ -32,17 +32,70 @@ function readBody(body: string, line: string, legacy = false): ParsedAuditBody |
   return parsed;
 }
 
-const KERNEL_HEADER = /type=(1326|1701) audit\(([^)]*)\): ?/;
+const COLON = 0x3a;
+const SPACE = 0x20;
+
+/** Where an audit id's `(…)` is closed by `): ` or `) : `, and where the body after it starts. */
+interface AuditIdHeader {
+  /** The text between `audit(` and the closing parenthesis. */
+  id: string;
+  bodyStart: number;
+}
+
+/**
+ * Finds a header that is `opening` (which ends in `audit(` and holds no `)`), the id up to
+ * the first `)`, then `:` (or ` :` when `spaceBeforeColon`) and an optional space; the
+ * leftmost one that `acceptsStart` allows, as a regular expression would. Linear in the line:
+ * every opening between two `)` shares the first of them, so each `)` is looked for once.
+ */
+function findAuditIdHeader(
+  line: string,
+  opening: string,
+  spaceBeforeColon: boolean,
+  acceptsStart: (at: number) => boolean,
+  nextOpening: (from: number) => number = (from) => line.indexOf(opening, from),
+): (AuditIdHeader & { at: number }) | null {
+  let close = -1;
+  for (let at = nextOpening(0); at !== -1; at = nextOpening(at + 1)) {
+    if (!acceptsStart(at)) continue;
+    const idStart = at + opening.length;
+    if (close < idStart) close = line.indexOf(')', idStart);
+    if (close === -1) return null;
+    let colon = close + 1;
+    if (spaceBeforeColon && line.charCodeAt(colon) === SPACE) colon++;
+    if (line.charCodeAt(colon) !== COLON) continue;
+    const bodyStart = line.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1;
+    return { at, id: line.slice(idStart, close), bodyStart };
+  }
+  return null;
+}
+
+/** `type=1326 audit(` or `type=1701 audit(`: which one starts at `at`, if either. */
+function kernelTypeAt(line: string, at: number): '1326' | '1701' | null {
+  if (line.startsWith('1326 audit(', at + 5)) return '1326';
+  return line.startsWith('1701 audit(', at + 5) ? '1701' : null;
+}
+
+/** The kernel header `type=1326|1701 audit(ID): ` anywhere in the line (the leftmost). */
+function findKernelHeader(line: string): (AuditIdHeader & { legacy: boolean }) | null {
+  const header = findAuditIdHeader(line, 'type=1326 audit(', false, (at) => kernelTypeAt(line, at) !== null, (from) => {
+    for (let at = line.indexOf('type=', from); at !== -1; at = line.indexOf('type=', at + 1)) {
+      if (kernelTypeAt(line, at) !== null) return at;
+    }
+    return -1;
+  });
+  return header && { id: header.id, bodyStart: header.bodyStart, legacy: kernelTypeAt(line, header.at) === '1701' };
+}
 
 /** `… audit: type=1326 audit(T:S): body` (and the legacy 1701 form) with any prefix. */
 function parseKernelLine(line: string, prefix: SyslogPrefix | null): LineReading {
-  const header = KERNEL_HEADER.exec(line);
+  const header = findKernelHeader(line);
   if (!header) return null;
-  const legacy = header[1] === '1701';
-  const body = line.slice(header.index + header[0].length);
+  const legacy = header.legacy;
+  const body = line.slice(header.bodyStart);
   if (legacy && !/(^| )reason="?seccomp"?( |$)/.test(body)) return null;
-  const id = parseAuditEventId(header[2] as string);
-  if (!id) return malformed(`unreadable event id audit(${header[2] ?? ''})`, line);
+  const id = parseAuditEventId(header.id);
+  if (!id) return malformed(`unreadable event id audit(${header.id})`, line);
   const parsed = readBody(body, line, legacy);
   if ('malformed' in parsed) return parsed;
   const { fields, enriched } = parsed;
@@ -59,15 +112,36 @@ function parseKernelLine(line: string, prefix: SyslogPrefix | null): LineReading
   };
 }
 
-const AUDITD_HEADER = /(?:^|\s)(?:node=(\S+) )?type=SECCOMP msg=audit\(([^)]*)\)( ?): ?/;
+/** Whether a character is one that a regular expression's `\s` matches. */
+function isWhitespace(code: number): boolean {
+  return (code >= 0x09 && code <= 0x0d) || code === 0x20 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a)
+    || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+}
+
+const AUDITD_OPENING = 'type=SECCOMP msg=audit(';
+
+/**
+ * The host of a `node=HOST ` word that ends just before `at` and starts the line or follows
+ * whitespace; `null` when there is none but `at` itself starts the line or follows whitespace;
+ * undefined when neither (no auditd header starts at `at`).
+ */
+function auditdHostBefore(line: string, at: number): string | null | undefined {
+  if (at === 0) return null;
+  if (line.charCodeAt(at - 1) === SPACE) {
+    let wordStart = at - 1;
+    while (wordStart > 0 && !isWhitespace(line.charCodeAt(wordStart - 1))) wordStart--;
+    if (at - 1 - wordStart > 5 && line.startsWith('node=', wordStart)) return line.slice(wordStart + 5, at - 1);
+  }
+  return isWhitespace(line.charCodeAt(at - 1)) ? null : undefined;
+}
 
 /** auditd `audit.log` lines, ausearch raw output, ENRICHED, `node=` prefixed; `ausearch -i`. */
 function parseAuditdLine(line: string): LineReading {
-  const header = AUDITD_HEADER.exec(line);
-  if (!header) return null;
-  const host = header[1] ?? null;
-  const body = line.slice(header.index + header[0].length);
-  const id = parseAuditEventId(header[2] as string);
+  const found = findAuditIdHeader(line, AUDITD_OPENING, true, (at) => auditdHostBefore(line, at) !== undefined);
+  if (!found) return null;
+  const host = auditdHostBefore(line, found.at) ?? null;
+  const body = line.slice(found.bodyStart);
+  const id = parseAuditEventId(found.id);
   if (id) {
     const parsed = readBody(body, line);
     if ('malformed' in parsed) return parsed;
@@ -75,8 +149,8 @@ function parseAuditdLine(line: string): LineReading {
     const format: RecordFormat = hasAny(enriched) ? 'auditd-enriched' : 'auditd';
     return { format, time: id.time, timePrecise: true, serial: id.serial, host, fields, enriched, interpreted: false, text: line };
   }
-  const interpretedId = parseInterpretedEventId(header[2] as string);
-  if (interpretedId.serial === null) return malformed(`unreadable event id audit(${header[2] ?? ''})`, line);
+  const interpretedId = parseInterpretedEventId(found.id);
+  if (interpretedId.serial === null) return malformed(`unreadable event id audit(${found.id})`, line);
   const fields = parseInterpretedBody(body);
   if (!fields) return malformed('ausearch -i record without its syscall fields', line);
   return {
@@ -93,16 +167,30 @@ function parseAuditdLine(line: string): LineReading {
 }
 
 /** `SECCOMP auid=…` after `audit[PID]: `, alone (`journalctl -o cat`), or after an RFC 5424 header. */
-const JOURNAL_AUDIT = /(?:^|[: ])SECCOMP (auid=.*)$/;
+const JOURNAL_AUDIT = 'SECCOMP auid=';
+
+/**
+ * Where the body of `SECCOMP auid=…` starts: at the start of the line or after `:` or a
+ * space, with no line terminator (`\n`, `\r`, U+2028, U+2029) after it; -1 when nowhere.
+ * One scan for the last terminator, then one for the marker after it.
+ */
+function journalAuditBodyStart(line: string): number {
+  const lastTerminator = Math.max(line.lastIndexOf('\n'), line.lastIndexOf('\r'), line.lastIndexOf('\u2028'), line.lastIndexOf('\u2029'));
+  for (let at = line.indexOf(JOURNAL_AUDIT, lastTerminator + 1); at !== -1; at = line.indexOf(JOURNAL_AUDIT, at + 1)) {
+    const before = at === 0 ? -1 : line.charCodeAt(at - 1);
+    if (at === 0 || before === COLON || before === SPACE) return at + 'SECCOMP '.length;
+  }
+  return -1;
+}
 
 /**
  * journald's audit transport in text form: `Mar 16 14:12:30 host audit[2999066]: SECCOMP …`,
  * and the same body however a syslog daemon or `journalctl -o cat` frames it.
  */
 function parseJournalAuditLine(line: string, prefix: SyslogPrefix | null): LineReading {
-  const match = JOURNAL_AUDIT.exec(line);
-  if (!match) return null;
-  const parsed = readBody(match[1] as string, line);
+  const bodyStart = journalAuditBodyStart(line);
+  if (bodyStart === -1) return null;
+  const parsed = readBody(line.slice(bodyStart), line);
   if ('malformed' in parsed) return parsed;
   const { fields, enriched } = parsed;
   return {
