@@ -214,13 +214,20 @@ function journalString(value: unknown): string | null {
   return null;
 }
 
+/**
+ * What a line that announces a seccomp record holds at least one of; the byte prefilter's
+ * markers (src/input/candidate-lines.ts). JSON that does not parse is damaged record only when
+ * it holds one: other damaged journal entries are no concern of ours.
+ */
+const SECCOMP_MARKERS = ['SECCOMP', 'type=1326', 'type=1701', '"MESSAGE":['];
+
 /** `journalctl -o json`: one entry per line, MESSAGE a string or an array of bytes. */
 function parseJournalJsonLine(line: string, context: ParseContext): LineReading {
   let entry: unknown;
   try {
     entry = JSON.parse(line);
   } catch {
-    return malformed('journal JSON that does not parse', line);
+    return SECCOMP_MARKERS.some((marker) => line.includes(marker)) ? malformed('journal JSON that does not parse', line) : null;
   }
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return null;
   const fieldsOf = entry as Record<string, unknown>;
@@ -271,8 +278,29 @@ export function parseRecordLine(line: string, context: ParseContext): LineReadin
   return text.startsWith('{') ? parseJournalJsonLine(text, context) : parseTextLine(text, context);
 }
 
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+
+/**
+ * Where the `type=NAME` of a line that starts as auditd and ausearch write lines is (`type=NAME …`,
+ * `node=HOST type=NAME …`; 0 for `----` and `time->…`), or -1 for any other line. NAME is no
+ * number: the kernel's own line says `type=1326`. Such a line is only the record its own type
+ * says, as the byte prefilter reads it (src/input/candidate-lines.ts, auditdRecordStart):
+ * a record quoted inside another auditd line is none.
+ */
+function auditdTypeStart(text: string): number {
+  if (text.startsWith('----') || text.startsWith('time->')) return 0;
+  const typeAt = text.startsWith('node=') ? text.indexOf(' ', 5) + 1 : 0;
+  if (typeAt === 0 && text.startsWith('node=')) return -1;
+  if (!text.startsWith('type=', typeAt)) return -1;
+  const sixth = text.charCodeAt(typeAt + 5);
+  return sixth >= DIGIT_0 && sixth <= DIGIT_9 ? -1 : typeAt;
+}
+
 /** Every form but journal JSON. */
 function parseTextLine(text: string, context: ParseContext): LineReading {
+  const auditdTypeAt = auditdTypeStart(text);
+  if (auditdTypeAt !== -1) return text.startsWith('type=SECCOMP ', auditdTypeAt) ? parseAuditdLine(text) : null;
   if (text.includes('type=SECCOMP msg=audit(')) return parseAuditdLine(text);
   const prefix = parseSyslogPrefix(text, context.now);
   if (text.includes('type=1326 audit(') || text.includes('type=1701 audit(')) return parseKernelLine(text, prefix);
