@@ -7,13 +7,11 @@
 const ALL_MARKERS = ['SECCOMP', 'type=1326', 'type=1701', '"MESSAGE":['].map((text) => Buffer.from(text));
 export const NEWLINE = 0x0a;
 const LOWER_T = 0x74;
-const LOWER_I = 0x69;
 const LOWER_N = 0x6e;
 const DASH = 0x2d;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
 const SPACE = 0x20;
-const TYPE_PREFIX = Buffer.from('type=');
 /** How every auditd line that holds a seccomp record goes on from its `type=`. */
 const TYPE_SECCOMP = Buffer.from('type=SECCOMP ');
 const NODE_PREFIX = Buffer.from('node=');
@@ -21,14 +19,20 @@ const TIME_PREFIX = Buffer.from('time->');
 const SEPARATOR = Buffer.from('----');
 
 /**
- * Whether the bytes at `start` are `prefix`. Compared here byte by byte: a call out per line
- * costs more. No prefix holds a newline, so a line shorter than it never matches.
+ * Whether the bytes at `start` are `prefix`, from its byte `from` on. Compared here byte by
+ * byte: a call out per line costs more. No prefix holds a newline, so a line shorter than it
+ * never matches.
  */
-function startsWith(data: Buffer, start: number, prefix: Buffer, from = 0): boolean {
+function startsWith(data: Buffer, start: number, prefix: Buffer, from: number): boolean {
   for (let index = from; index < prefix.length; index++) {
     if (data[start + index] !== prefix[index]) return false;
   }
   return true;
+}
+
+/** Whether `type=` is at `at`; spelled out, as this runs for every line. */
+function isTypePrefix(data: Buffer, at: number): boolean {
+  return data[at] === 0x74 && data[at + 1] === 0x79 && data[at + 2] === 0x70 && data[at + 3] === 0x65 && data[at + 4] === 0x3d;
 }
 
 /** How an auditd line that holds no seccomp record starts: not `type=SECCOMP `. */
@@ -37,15 +41,14 @@ const AUDITD_OTHER = -1;
 const NOT_AUDITD = -2;
 
 /**
- * What the `type=NAME` at `at` makes of an auditd line that starts at `start`: a seccomp
- * record (its start), another auditd line, or, when it is no `type=` or the type is a number
- * (`type=1326`: auditd writes a type's name, the kernel its number), no auditd line.
+ * What the `type=NAME` at `at` (its `type=` already seen) makes of an auditd line that starts
+ * at `start`: a seccomp record (its start), another auditd line, or, when the type is a
+ * number (`type=1326`: auditd writes a type's name, the kernel its number), no auditd line.
  */
 function auditdTypeAt(data: Buffer, at: number, start: number): number {
-  if (!startsWith(data, at, TYPE_PREFIX)) return NOT_AUDITD;
   const sixth = data[at + 5] as number;
   if (sixth >= DIGIT_0 && sixth <= DIGIT_9) return NOT_AUDITD;
-  return startsWith(data, at, TYPE_SECCOMP, TYPE_PREFIX.length) ? start : AUDITD_OTHER;
+  return startsWith(data, at, TYPE_SECCOMP, 5) ? start : AUDITD_OTHER;
 }
 
 /**
@@ -59,16 +62,16 @@ function auditdTypeAt(data: Buffer, at: number, start: number): number {
 function auditdRecordStart(data: Buffer, start: number, newline: number): number {
   const first = data[start];
   if (first === LOWER_T) {
-    if (data[start + 1] === LOWER_I) return startsWith(data, start, TIME_PREFIX) ? AUDITD_OTHER : NOT_AUDITD;
-    return auditdTypeAt(data, start, start);
+    if (isTypePrefix(data, start)) return auditdTypeAt(data, start, start);
+    return startsWith(data, start, TIME_PREFIX, 1) ? AUDITD_OTHER : NOT_AUDITD;
   }
-  if (first === DASH) return startsWith(data, start, SEPARATOR) ? AUDITD_OTHER : NOT_AUDITD;
-  if (first !== LOWER_N || !startsWith(data, start, NODE_PREFIX)) return NOT_AUDITD;
+  if (first === DASH) return startsWith(data, start, SEPARATOR, 1) ? AUDITD_OTHER : NOT_AUDITD;
+  if (first !== LOWER_N || !startsWith(data, start, NODE_PREFIX, 1)) return NOT_AUDITD;
   // Looked for within the line only: a search to the end of the chunk per line would make a
   // chunk of lines without a space cost the square of its size.
   let space = start + NODE_PREFIX.length;
   while (space < newline && data[space] !== SPACE) space++;
-  return space < newline ? auditdTypeAt(data, space + 1, start) : NOT_AUDITD;
+  return space < newline && isTypePrefix(data, space + 1) ? auditdTypeAt(data, space + 1, start) : NOT_AUDITD;
 }
 
 export interface CandidateLineCounts {
