@@ -5,70 +5,73 @@
  * journal JSON whose MESSAGE is an array of bytes (no text marker survives there).
  */
 const ALL_MARKERS = ['SECCOMP', 'type=1326', 'type=1701', '"MESSAGE":['].map((text) => Buffer.from(text));
-/** In an auditd-only stream every record line says `type=SECCOMP`. */
-const AUDITD_MARKERS = ALL_MARKERS.slice(0, 1);
 export const NEWLINE = 0x0a;
 const LOWER_T = 0x74;
 const LOWER_N = 0x6e;
 const DASH = 0x2d;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
-/** How every auditd line that holds a seccomp record starts, unless it has a `node=` prefix. */
+const SPACE = 0x20;
+/** How every auditd line that holds a seccomp record goes on from its `type=`. */
 const TYPE_SECCOMP = Buffer.from('type=SECCOMP ');
+const NODE_PREFIX = Buffer.from('node=');
+const TIME_PREFIX = Buffer.from('time->');
+const SEPARATOR = Buffer.from('----');
 
 /**
- * Whether the line at `start`, known to start with `t`, goes on `SECCOMP ` after five bytes.
- * Compared here byte by byte: a call out per line costs more. A line that only looks like it
- * is a harmless extra candidate: the record reader decides.
+ * Whether the bytes at `start` are `prefix`, from its byte `from` on. Compared here byte by
+ * byte: a call out per line costs more. No prefix holds a newline, so a line shorter than it
+ * never matches.
  */
-function startsTypeSeccomp(data: Buffer, start: number): boolean {
-  for (let index = 5; index < TYPE_SECCOMP.length; index++) {
-    if (data[start + index] !== TYPE_SECCOMP[index]) return false;
+function startsWith(data: Buffer, start: number, prefix: Buffer, from: number): boolean {
+  for (let index = from; index < prefix.length; index++) {
+    if (data[start + index] !== prefix[index]) return false;
   }
   return true;
 }
 
-const NODE_PREFIX = Buffer.from('node=');
-const SPACE = 0x20;
-
-function startsWith(data: Buffer, start: number, prefix: Buffer): boolean {
-  for (let index = 0; index < prefix.length; index++) {
-    if (data[start + index] !== prefix[index]) return false;
-  }
-  return true;
+/** Whether `type=` is at `at`; spelled out, as this runs for every line. */
+function isTypePrefix(data: Buffer, at: number): boolean {
+  return data[at] === 0x74 && data[at + 1] === 0x79 && data[at + 2] === 0x70 && data[at + 3] === 0x65 && data[at + 4] === 0x3d;
 }
 
 /** How an auditd line that holds no seccomp record starts: not `type=SECCOMP `. */
 const AUDITD_OTHER = -1;
 /** A line auditd or ausearch would not write: the chunk is searched for markers. */
 const NOT_AUDITD = -2;
-/** A line that starts like auditd's but is not understood here: the chunk is searched for `SECCOMP`. */
-const UNCLEAR_AUDITD = -3;
 
 /**
- * Where the line at `start` (up to `newline`) says `type=SECCOMP `, if it is a line auditd
+ * What the `type=NAME` at `at` (its `type=` already seen) makes of an auditd line that starts
+ * at `start`: a seccomp record (its start), another auditd line, or, when the type is a
+ * number (`type=1326`: auditd writes a type's name, the kernel its number), no auditd line.
+ */
+function auditdTypeAt(data: Buffer, at: number, start: number): number {
+  const sixth = data[at + 5] as number;
+  if (sixth >= DIGIT_0 && sixth <= DIGIT_9) return NOT_AUDITD;
+  return startsWith(data, at, TYPE_SECCOMP, 5) ? start : AUDITD_OTHER;
+}
+
+/**
+ * Where the line at `start` (up to `newline`) is a seccomp record, if it is a line auditd
  * or ausearch writes: `type=NAME …`, `node=HOST type=NAME …`, `----`, `time->…`. Such a line
- * holds a seccomp record only if its type is SECCOMP. A kernel-form line starts otherwise (a
- * stamp, `audit:`, `{`), or with `type=1326`: auditd always writes a type's name, the kernel
- * its number. Returns the start of the record, or one of the negative answers above.
+ * holds a seccomp record only if its type is SECCOMP; the record reader reads it so too
+ * (`src/records/parse-line.ts`, auditdTypeStart), so a record quoted inside another auditd
+ * line is none for either. Any other line (a stamp, a host name, `audit:`, `{`) is not
+ * auditd's. Returns the start of the record, or one of the negative answers above.
  */
 function auditdRecordStart(data: Buffer, start: number, newline: number): number {
   const first = data[start];
   if (first === LOWER_T) {
-    const sixth = data[start + 5] as number;
-    if (sixth >= DIGIT_0 && sixth <= DIGIT_9) return NOT_AUDITD;
-    return startsTypeSeccomp(data, start) ? start : AUDITD_OTHER;
+    if (isTypePrefix(data, start)) return auditdTypeAt(data, start, start);
+    return startsWith(data, start, TIME_PREFIX, 1) ? AUDITD_OTHER : NOT_AUDITD;
   }
-  if (first === DASH) return AUDITD_OTHER;
-  if (first !== LOWER_N) return NOT_AUDITD;
-  if (!startsWith(data, start, NODE_PREFIX)) return UNCLEAR_AUDITD;
+  if (first === DASH) return startsWith(data, start, SEPARATOR, 1) ? AUDITD_OTHER : NOT_AUDITD;
+  if (first !== LOWER_N || !startsWith(data, start, NODE_PREFIX, 1)) return NOT_AUDITD;
   // Looked for within the line only: a search to the end of the chunk per line would make a
   // chunk of lines without a space cost the square of its size.
   let space = start + NODE_PREFIX.length;
   while (space < newline && data[space] !== SPACE) space++;
-  const typeAt = space + 1;
-  if (space >= newline || data[typeAt] !== LOWER_T) return UNCLEAR_AUDITD;
-  return typeAt + TYPE_SECCOMP.length <= newline && startsWith(data, typeAt, TYPE_SECCOMP) ? start : AUDITD_OTHER;
+  return space < newline && isTypePrefix(data, space + 1) ? auditdTypeAt(data, space + 1, start) : NOT_AUDITD;
 }
 
 export interface CandidateLineCounts {
@@ -190,11 +193,10 @@ export class CandidateLineScanner {
    * over the line starts counts the lines, tells whether they are all auditd lines, and
    * notes the ones that are seccomp records. When every line is an auditd line, those are
    * all the records there are and no marker search is needed; otherwise the markers are
-   * looked for (`SECCOMP` alone when the lines are auditd's but some were not understood).
+   * looked for.
    */
   private linesWithMarkers(data: Buffer, end: number): Buffer | null {
     let auditdOnly = true;
-    let unclear = false;
     let lines = 0;
     const records: number[] = [];
     for (let start = 0; start < end; lines++) {
@@ -203,13 +205,12 @@ export class CandidateLineScanner {
         const recordStart = auditdRecordStart(data, start, newline);
         if (recordStart >= 0) records.push(start, newline + 1);
         else if (recordStart === NOT_AUDITD) auditdOnly = false;
-        else if (recordStart === UNCLEAR_AUDITD) unclear = true;
       }
       start = newline + 1;
     }
     this.counts.lines += lines;
-    if (auditdOnly && !unclear) return this.copyLines(data, records);
-    return this.collectMarkedLines(data, end, auditdOnly ? AUDITD_MARKERS : this.markers);
+    if (auditdOnly) return this.copyLines(data, records);
+    return this.collectMarkedLines(data, end, this.markers);
   }
 
   private collectMarkedLines(data: Buffer, end: number, markers: readonly Buffer[]): Buffer | null {

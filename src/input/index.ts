@@ -64,9 +64,16 @@ async function* candidateBytes(source: InputSource, scanner: CandidateLineScanne
     }
     return;
   }
-  for await (const chunk of readInputBytes(source, options.stdin)) {
-    const lines = scanner.scan(chunk);
-    if (lines) yield lines;
+  try {
+    for await (const chunk of readInputBytes(source, options.stdin)) {
+      const lines = scanner.scan(chunk);
+      if (lines) yield lines;
+    }
+  } catch (error) {
+    // Reading failed part way: the lines read before the failure are kept.
+    const last = scanner.finish();
+    if (last) yield last;
+    throw error;
   }
   const last = scanner.finish();
   if (last) yield last;

@@ -1,7 +1,6 @@
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { gunzipMembers } from './gzip-members.js';
 
 /** Where log bytes come from: a named file, or standard input (`-`). */
 export interface InputSource {
@@ -36,6 +35,7 @@ function describeReadError(error: NodeJS.ErrnoException): string {
     case 'EACCES': case 'EPERM': return 'permission denied (audit logs are usually readable by root only: try sudo)';
     case 'EISDIR': return 'is a directory';
     case 'Z_DATA_ERROR': case 'Z_BUF_ERROR': return `damaged gzip data (${error.message})`;
+    case 'GZIP_TRAILING_GARBAGE': return 'trailing garbage after the gzip data, ignored; the gzip data was read';
     default: return error.message;
   }
 }
@@ -69,11 +69,7 @@ async function* sniffAndDecompress(stream: Readable): AsyncGenerator<Buffer> {
     yield* chunksFrom(head, chunks);
     return;
   }
-  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
-  const feeding = pipeline(Readable.from(chunksFrom(head, chunks)), gunzip);
-  feeding.catch(() => undefined);
-  yield* gunzip as AsyncIterable<Buffer>;
-  await feeding;
+  yield* gunzipMembers(head, chunks);
 }
 
 async function* streamFrom(head: Buffer, rest: Readable): AsyncGenerator<Buffer> {

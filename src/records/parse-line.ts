@@ -34,18 +34,71 @@ function readBody(body: string, line: string, legacy = false): ParsedAuditBody |
   return parsed;
 }
 
-const KERNEL_HEADER = /type=(1326|1701) audit\(([^)]*)\): ?/;
+const COLON = 0x3a;
+const SPACE = 0x20;
+
+/** Where an audit id's `(…)` is closed by `): ` or `) : `, and where the body after it starts. */
+interface AuditIdHeader {
+  /** The text between `audit(` and the closing parenthesis. */
+  id: string;
+  bodyStart: number;
+}
+
+/**
+ * Finds a header that is `opening` (which ends in `audit(` and holds no `)`), the id up to
+ * the first `)`, then `:` (or ` :` when `spaceBeforeColon`) and an optional space; the
+ * leftmost one that `acceptsStart` allows, as a regular expression would. Linear in the line:
+ * every opening between two `)` shares the first of them, so each `)` is looked for once.
+ */
+function findAuditIdHeader(
+  line: string,
+  opening: string,
+  spaceBeforeColon: boolean,
+  acceptsStart: (at: number) => boolean,
+  nextOpening: (from: number) => number = (from) => line.indexOf(opening, from),
+): (AuditIdHeader & { at: number }) | null {
+  let close = -1;
+  for (let at = nextOpening(0); at !== -1; at = nextOpening(at + 1)) {
+    if (!acceptsStart(at)) continue;
+    const idStart = at + opening.length;
+    if (close < idStart) close = line.indexOf(')', idStart);
+    if (close === -1) return null;
+    let colon = close + 1;
+    if (spaceBeforeColon && line.charCodeAt(colon) === SPACE) colon++;
+    if (line.charCodeAt(colon) !== COLON) continue;
+    const bodyStart = line.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1;
+    return { at, id: line.slice(idStart, close), bodyStart };
+  }
+  return null;
+}
+
+/** `type=1326 audit(` or `type=1701 audit(`: which one starts at `at`, if either. */
+function kernelTypeAt(line: string, at: number): '1326' | '1701' | null {
+  if (line.startsWith('1326 audit(', at + 5)) return '1326';
+  return line.startsWith('1701 audit(', at + 5) ? '1701' : null;
+}
+
+/** The kernel header `type=1326|1701 audit(ID): ` anywhere in the line (the leftmost). */
+function findKernelHeader(line: string): (AuditIdHeader & { at: number; legacy: boolean }) | null {
+  const header = findAuditIdHeader(line, 'type=1326 audit(', false, (at) => kernelTypeAt(line, at) !== null, (from) => {
+    for (let at = line.indexOf('type=', from); at !== -1; at = line.indexOf('type=', at + 1)) {
+      if (kernelTypeAt(line, at) !== null) return at;
+    }
+    return -1;
+  });
+  return header && { at: header.at, id: header.id, bodyStart: header.bodyStart, legacy: kernelTypeAt(line, header.at) === '1701' };
+}
 
 /** `… audit: type=1326 audit(T:S): body` (and the legacy 1701 form) with any prefix. */
 function parseKernelLine(line: string, prefix: SyslogPrefix | null): LineReading {
-  const header = KERNEL_HEADER.exec(line);
+  const header = findKernelHeader(line);
   if (!header) return null;
-  const legacy = header[1] === '1701';
-  const recordStart = header.index >= 7 && line.startsWith('audit: ', header.index - 7) ? header.index - 7 : header.index;
-  const body = line.slice(header.index + header[0].length);
+  const legacy = header.legacy;
+  const recordStart = header.at >= 7 && line.startsWith('audit: ', header.at - 7) ? header.at - 7 : header.at;
+  const body = line.slice(header.bodyStart);
   if (legacy && !/(^| )reason="?seccomp"?( |$)/.test(body)) return null;
-  const id = parseAuditEventId(header[2] as string);
-  if (!id) return malformed(`unreadable event id audit(${header[2] ?? ''})`, line);
+  const id = parseAuditEventId(header.id);
+  if (!id) return malformed(`unreadable event id audit(${header.id})`, line);
   const parsed = readBody(body, line, legacy);
   if ('malformed' in parsed) return parsed;
   const { fields, enriched } = parsed;
@@ -63,7 +116,28 @@ function parseKernelLine(line: string, prefix: SyslogPrefix | null): LineReading
   };
 }
 
-const AUDITD_HEADER = /(?:^|\s)(?:node=(\S+) )?type=SECCOMP msg=audit\(([^)]*)\)( ?): ?/;
+/** Whether a character is one that a regular expression's `\s` matches. */
+function isWhitespace(code: number): boolean {
+  return (code >= 0x09 && code <= 0x0d) || code === 0x20 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a)
+    || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+}
+
+const AUDITD_OPENING = 'type=SECCOMP msg=audit(';
+
+/**
+ * The host of a `node=HOST ` word that ends just before `at` and starts the line or follows
+ * whitespace; `null` when there is none but `at` itself starts the line or follows whitespace;
+ * undefined when neither (no auditd header starts at `at`).
+ */
+function auditdHostBefore(line: string, at: number): string | null | undefined {
+  if (at === 0) return null;
+  if (line.charCodeAt(at - 1) === SPACE) {
+    let wordStart = at - 1;
+    while (wordStart > 0 && !isWhitespace(line.charCodeAt(wordStart - 1))) wordStart--;
+    if (at - 1 - wordStart > 5 && line.startsWith('node=', wordStart)) return line.slice(wordStart + 5, at - 1);
+  }
+  return isWhitespace(line.charCodeAt(at - 1)) ? null : undefined;
+}
 
 /** An auditd line starts `type=` or `node=`; anything before that is someone's framing of it. */
 function auditdOrigin(line: string, headerIndex: number): RecordOrigin {
@@ -72,20 +146,21 @@ function auditdOrigin(line: string, headerIndex: number): RecordOrigin {
 
 /** auditd `audit.log` lines, ausearch raw output, ENRICHED, `node=` prefixed; `ausearch -i`. */
 function parseAuditdLine(line: string): LineReading {
-  const header = AUDITD_HEADER.exec(line);
-  if (!header) return null;
-  const host = header[1] ?? null;
-  const body = line.slice(header.index + header[0].length);
-  const id = parseAuditEventId(header[2] as string);
+  const found = findAuditIdHeader(line, AUDITD_OPENING, true, (at) => auditdHostBefore(line, at) !== undefined);
+  if (!found) return null;
+  const host = auditdHostBefore(line, found.at) ?? null;
+  const origin = auditdOrigin(line, host === null ? found.at : found.at - `node=${host} `.length);
+  const body = line.slice(found.bodyStart);
+  const id = parseAuditEventId(found.id);
   if (id) {
     const parsed = readBody(body, line);
     if ('malformed' in parsed) return parsed;
     const { fields, enriched } = parsed;
     const format: RecordFormat = hasAny(enriched) ? 'auditd-enriched' : 'auditd';
-    return { format, time: id.time, timePrecise: true, serial: id.serial, host, fields, enriched, interpreted: false, origin: auditdOrigin(line, header.index), text: line };
+    return { format, time: id.time, timePrecise: true, serial: id.serial, host, fields, enriched, interpreted: false, origin, text: line };
   }
-  const interpretedId = parseInterpretedEventId(header[2] as string);
-  if (interpretedId.serial === null) return malformed(`unreadable event id audit(${header[2] ?? ''})`, line);
+  const interpretedId = parseInterpretedEventId(found.id);
+  if (interpretedId.serial === null) return malformed(`unreadable event id audit(${found.id})`, line);
   const fields = parseInterpretedBody(body);
   if (!fields) return malformed('ausearch -i record without its syscall fields', line);
   return {
@@ -97,22 +172,36 @@ function parseAuditdLine(line: string): LineReading {
     fields,
     enriched: {},
     interpreted: true,
-    origin: auditdOrigin(line, header.index),
+    origin,
     text: line,
   };
 }
 
 /** `SECCOMP auid=…` after `audit[PID]: `, alone (`journalctl -o cat`), or after an RFC 5424 header. */
-const JOURNAL_AUDIT = /(?:^|[: ])SECCOMP (auid=.*)$/;
+const JOURNAL_AUDIT = 'SECCOMP auid=';
+
+/**
+ * Where the body of `SECCOMP auid=…` starts: at the start of the line or after `:` or a
+ * space, with no line terminator (`\n`, `\r`, U+2028, U+2029) after it; -1 when nowhere.
+ * One scan for the last terminator, then one for the marker after it.
+ */
+function journalAuditBodyStart(line: string): number {
+  const lastTerminator = Math.max(line.lastIndexOf('\n'), line.lastIndexOf('\r'), line.lastIndexOf('\u2028'), line.lastIndexOf('\u2029'));
+  for (let at = line.indexOf(JOURNAL_AUDIT, lastTerminator + 1); at !== -1; at = line.indexOf(JOURNAL_AUDIT, at + 1)) {
+    const before = at === 0 ? -1 : line.charCodeAt(at - 1);
+    if (at === 0 || before === COLON || before === SPACE) return at + 'SECCOMP '.length;
+  }
+  return -1;
+}
 
 /**
  * journald's audit transport in text form: `Mar 16 14:12:30 host audit[2999066]: SECCOMP …`,
  * and the same body however a syslog daemon or `journalctl -o cat` frames it.
  */
 function parseJournalAuditLine(line: string, prefix: SyslogPrefix | null): LineReading {
-  const match = JOURNAL_AUDIT.exec(line);
-  if (!match) return null;
-  const parsed = readBody(match[1] as string, line);
+  const bodyStart = journalAuditBodyStart(line);
+  if (bodyStart === -1) return null;
+  const parsed = readBody(line.slice(bodyStart), line);
   if ('malformed' in parsed) return parsed;
   const { fields, enriched } = parsed;
   return {
@@ -124,7 +213,7 @@ function parseJournalAuditLine(line: string, prefix: SyslogPrefix | null): LineR
     fields,
     enriched,
     interpreted: false,
-    origin: textOrigin(line, prefix, match.index === 0 ? 0 : match.index + 1),
+    origin: textOrigin(line, prefix, bodyStart - 'SECCOMP '.length),
     text: line,
   };
 }
@@ -137,13 +226,20 @@ function journalString(value: unknown): string | null {
   return null;
 }
 
+/**
+ * What a line that announces a seccomp record holds at least one of; the byte prefilter's
+ * markers (src/input/candidate-lines.ts). JSON that does not parse is damaged record only when
+ * it holds one: other damaged journal entries are no concern of ours.
+ */
+const SECCOMP_MARKERS = ['SECCOMP', 'type=1326', 'type=1701', '"MESSAGE":['];
+
 /** `journalctl -o json`: one entry per line, MESSAGE a string or an array of bytes. */
 function parseJournalJsonLine(line: string, context: ParseContext): LineReading {
   let entry: unknown;
   try {
     entry = JSON.parse(line);
   } catch {
-    return malformed('journal JSON that does not parse', line);
+    return SECCOMP_MARKERS.some((marker) => line.includes(marker)) ? malformed('journal JSON that does not parse', line) : null;
   }
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return null;
   const fieldsOf = entry as Record<string, unknown>;
@@ -195,8 +291,29 @@ export function parseRecordLine(line: string, context: ParseContext): LineReadin
   return text.startsWith('{') ? parseJournalJsonLine(text, context) : parseTextLine(text, context);
 }
 
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+
+/**
+ * Where the `type=NAME` of a line that starts as auditd and ausearch write lines is (`type=NAME …`,
+ * `node=HOST type=NAME …`; 0 for `----` and `time->…`), or -1 for any other line. NAME is no
+ * number: the kernel's own line says `type=1326`. Such a line is only the record its own type
+ * says, as the byte prefilter reads it (src/input/candidate-lines.ts, auditdRecordStart):
+ * a record quoted inside another auditd line is none.
+ */
+function auditdTypeStart(text: string): number {
+  if (text.startsWith('----') || text.startsWith('time->')) return 0;
+  const typeAt = text.startsWith('node=') ? text.indexOf(' ', 5) + 1 : 0;
+  if (typeAt === 0 && text.startsWith('node=')) return -1;
+  if (!text.startsWith('type=', typeAt)) return -1;
+  const sixth = text.charCodeAt(typeAt + 5);
+  return sixth >= DIGIT_0 && sixth <= DIGIT_9 ? -1 : typeAt;
+}
+
 /** Every form but journal JSON. */
 function parseTextLine(text: string, context: ParseContext): LineReading {
+  const auditdTypeAt = auditdTypeStart(text);
+  if (auditdTypeAt !== -1) return text.startsWith('type=SECCOMP ', auditdTypeAt) ? parseAuditdLine(text) : null;
   if (text.includes('type=SECCOMP msg=audit(')) return parseAuditdLine(text);
   const prefix = parseSyslogPrefix(text, context.now);
   if (text.includes('type=1326 audit(') || text.includes('type=1701 audit(')) return parseKernelLine(text, prefix);

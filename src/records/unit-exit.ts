@@ -31,12 +31,32 @@ export interface UnitExitRecord {
 export const UNIT_EXIT_MARKERS: readonly string[] = ['/SYS', 'COREDUMP_UNIT'];
 
 /** `UNIT: Main process exited, code=killed, status=31/SYS` (Control for ExecStartPre= and friends); SIGSYS is 12 on MIPS. */
-const EXIT_MESSAGE = /(?:^|: )([^\s:/]{1,255}): (?:Main|Control) process exited, code=(?:killed|dumped), status=\d{1,2}\/SYS$/;
+const EXIT_MESSAGE_TAIL = /: (?:Main|Control) process exited, code=(?:killed|dumped), status=\d{1,2}\/SYS$/;
+/** Longer than any text EXIT_MESSAGE_TAIL matches. */
+const EXIT_MESSAGE_TAIL_LIMIT = 64;
+const LONGEST_UNIT_NAME = 255;
 
+/** Whether a character may be in the unit name of an exit message: not whitespace, `:` or `/`. */
+function unitNameCharacter(character: string): boolean {
+  return character !== ':' && character !== '/' && !/\s/.test(character);
+}
+
+/**
+ * Reads the exit message at the end of `message`: its tail is matched within the last few
+ * characters, and the unit name is the word before it, which starts the message or follows
+ * `: `. Linear in the message, whatever it holds.
+ */
 function parseExitMessage(message: string, time: number | null, timePrecise: boolean, host: string | null, origin: RecordOrigin, text: string): UnitExitRecord | null {
-  const match = EXIT_MESSAGE.exec(message);
-  if (!match) return null;
-  return { unit: match[1] as string, source: 'exit-message', time, timePrecise, host, pid: null, message: match[0].replace(/^: /, ''), origin, text };
+  const tailFrom = Math.max(0, message.length - EXIT_MESSAGE_TAIL_LIMIT);
+  const tail = EXIT_MESSAGE_TAIL.exec(message.slice(tailFrom));
+  if (!tail) return null;
+  const unitEnd = tailFrom + tail.index;
+  let unitStart = unitEnd;
+  while (unitStart > 0 && unitEnd - unitStart <= LONGEST_UNIT_NAME && unitNameCharacter(message[unitStart - 1] as string)) unitStart--;
+  const unitLength = unitEnd - unitStart;
+  if (unitLength < 1 || unitLength > LONGEST_UNIT_NAME) return null;
+  if (unitStart !== 0 && !message.startsWith(': ', unitStart - 2)) return null;
+  return { unit: message.slice(unitStart, unitEnd), source: 'exit-message', time, timePrecise, host, pid: null, message: message.slice(unitStart), origin, text };
 }
 
 function jsonString(value: unknown): string | null {
