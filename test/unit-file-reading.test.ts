@@ -60,6 +60,27 @@ describe('unit files under --root are read only when they are regular files of a
   });
 });
 
+describe('masked unit files and drop-ins', () => {
+  it('a drop-in linked to /dev/null masks the vendor drop-in of that name instead of failing the unit', () => {
+    const root = image();
+    mkdirSync(join(root, 'usr/lib/systemd/system/rigtest.service.d'));
+    writeFileSync(join(root, 'usr/lib/systemd/system/rigtest.service.d/50-vendor.conf'), '[Service]\nSystemCallFilter=setrlimit\n');
+    symlinkSync('/dev/null', join(root, 'etc/systemd/system/rigtest.service.d/50-vendor.conf'));
+    const result = run(['suggest', '--systemd-version', '252', '--unit', 'rigtest.service', '--root', root, LOG]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('\nSystemCallFilter=setrlimit\n');
+  });
+
+  it('a unit linked to /dev/null in /etc is masked even when the image has no /dev/null', () => {
+    const root = image();
+    symlinkSync('/dev/null', join(root, 'etc/systemd/system/rigtest.service'));
+    const result = run(['suggest', '--systemd-version', '252', '--unit', 'rigtest.service', '--root', root, LOG]);
+    expect(result.stderr).toBe(`seccomp-explain: ${root}/etc/systemd/system/rigtest.service is masked (a link to /dev/null)\n`);
+    expect(result.status).toBe(2);
+  });
+});
+
 describe('--unit-file and --systemd-groups must be regular files of at most 1 MiB', () => {
   it('a FIFO given as --unit-file is one line and exit 2, not a hang', () => {
     const fifo = join(temporaryDirectory(), 'unit.service');

@@ -63,14 +63,30 @@ export function warnSkippedFile(path: string, why: string): void {
 }
 
 /**
+ * Whether a unit file or drop-in is masked: a link to /dev/null, whether or not the image has a
+ * /dev/null for it to resolve to.
+ */
+function isMasked(root: string, inner: string, resolved: string | null): boolean {
+  if (resolved === '/dev/null') return true;
+  const parent = resolveInRoot(root, posix.dirname(inner));
+  if (parent === null) return false;
+  const path = hostPath(root, posix.join(parent, posix.basename(inner)));
+  try {
+    return lstatSync(path).isSymbolicLink() && posix.normalize(readlinkSync(path)) === '/dev/null';
+  } catch {
+    return false;
+  }
+}
+
+/**
  * A unit file or drop-in of the tree, read only when it is a regular file of at most
  * UNIT_FILE_SIZE_LIMIT bytes (a FIFO would hang the read, a link to the image's /dev/zero would
  * never end); anything else is reported and left out.
  */
 function readUnitText(root: string, inner: string, onSkipped: SkippedFileReporter): UnitFile | null {
   const resolved = resolveInRoot(root, inner);
+  if (isMasked(root, inner, resolved)) throw new UsageError(`${hostPath(root, inner)} is masked (a link to /dev/null)`);
   if (resolved === null) return null;
-  if (resolved === '/dev/null') throw new UsageError(`${hostPath(root, inner)} is masked (a link to /dev/null)`);
   try {
     return parseUnitFile(readRegularFile(hostPath(root, resolved), { followLinks: false }), hostPath(root, inner));
   } catch (error) {
@@ -91,7 +107,10 @@ function dropInFiles(root: string, directory: string, onSkipped: SkippedFileRepo
     return [];
   }
   return names.flatMap((name) => {
-    const file = readUnitText(root, `${directory}/${name}`, onSkipped);
+    const inner = `${directory}/${name}`;
+    // A drop-in linked to /dev/null masks the drop-in of that name in lower directories (systemd.unit(5)).
+    if (isMasked(root, inner, resolveInRoot(root, inner))) return [parseUnitFile('', hostPath(root, inner))];
+    const file = readUnitText(root, inner, onSkipped);
     return file ? [file] : [];
   });
 }
