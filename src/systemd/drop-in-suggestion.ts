@@ -64,7 +64,8 @@ function withDropIn(configuration: UnitConfiguration, dropIn: UnitFile, replacin
  * The one drop-in that allows exactly the denied calls and architectures: `SystemCallFilter=`
  * names (valid in allow and deny mode alike; a name counts on every ABI that has the call) and
  * `SystemCallArchitectures=` names (additive).
- * Never an empty assignment, a `~` entry or a group. It is proven before it is returned: the
+ * Never an empty assignment, a `~` entry or a group, nor a name this systemd cannot resolve
+ * or an ABI it has no name for (whatever the findings say). It is proven before it is returned: the
  * unit is replayed with it, and the filter must gain exactly the denied calls on each ABI and
  * the architecture list exactly the denied ABIs; else UnprovenSuggestion.
  */
