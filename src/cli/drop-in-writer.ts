@@ -1,4 +1,4 @@
-import { closeSync, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { posix } from 'node:path';
 import { WRITTEN_BY, isValidUnitName } from '../systemd/index.js';
 import { UsageError } from './exit-code.js';
@@ -13,30 +13,62 @@ export interface DropInWrite {
   replaced: boolean;
 }
 
-function lstatOrNull(path: string): Stats | null {
+/**
+ * A drop-in that was not written: refused (not ours, a link, an invalid name) or failed (a file
+ * system error). A usage error (one line, exit 2) that says where it would have gone, so that the
+ * caller can still print the drop-in's text for the user to apply by hand.
+ */
+export class DropInNotWritten extends UsageError {
+  override name = 'DropInNotWritten';
+
+  constructor(readonly path: string, message: string) {
+    super(message);
+  }
+}
+
+const WHY_BY_CODE: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied (run as root?)',
+  EPERM: 'permission denied (run as root?)',
+  EROFS: 'read-only file system',
+  ENAMETOOLONG: 'file name too long',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  ENOTDIR: 'a part of the path is not a directory',
+  ELOOP: 'too many symbolic links',
+  EIO: 'input/output error',
+};
+
+function failure(error: unknown, path: string, doing: 'read' | 'write', target: string): DropInNotWritten {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === undefined) throw error;
+  return new DropInNotWritten(target, `cannot ${doing} ${path}: ${WHY_BY_CODE[code] ?? (error as Error).message}`);
+}
+
+function lstatOrNull(path: string, target: string): Stats | null {
   try {
     return lstatSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
+    throw failure(error, path, 'write', target);
   }
 }
 
 function startsWithOurMark(path: string): boolean {
-  const descriptor = openSync(path, 'r');
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+  } catch (error) {
+    throw failure(error, path, 'read', path);
+  }
   try {
     const head = Buffer.alloc(WRITTEN_BY.length);
     const read = readSync(descriptor, head, 0, head.length, 0);
     return head.subarray(0, read).toString('latin1') === WRITTEN_BY;
+  } catch (error) {
+    throw failure(error, path, 'read', path);
   } finally {
     closeSync(descriptor);
   }
-}
-
-function failure(error: unknown, path: string): UsageError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied (run as root?)' : code === 'EROFS' ? 'read-only file system' : (error as Error).message;
-  return new UsageError(`cannot write ${path}: ${why}`);
 }
 
 /**
@@ -47,24 +79,30 @@ function failure(error: unknown, path: string): UsageError {
  * image's links cannot lead the write out of it.
  */
 export function writeDropIn(root: string, unit: string, name: string, text: string): DropInWrite {
-  if (!isValidUnitName(unit)) throw new UsageError(`${unit}: not a valid unit name; not writing a drop-in for it`);
-  if (!/^[A-Za-z0-9_.-]+\.conf$/.test(name) || name.startsWith('.')) throw new UsageError(`${name}: not a drop-in file name`);
-  const unitDirectory = resolveInRoot(root, SYSTEM_UNIT_DIRECTORY);
-  if (unitDirectory === null) throw new UsageError(`${posix.join(root, SYSTEM_UNIT_DIRECTORY)} does not exist: is ${root} a systemd root?`);
+  const intended = posix.join(root, SYSTEM_UNIT_DIRECTORY, `${unit}.d`, name);
+  if (!isValidUnitName(unit)) throw new DropInNotWritten(intended, `${unit}: not a valid unit name; not writing a drop-in for it`);
+  if (!/^[A-Za-z0-9_.-]+\.conf$/.test(name) || name.startsWith('.')) throw new DropInNotWritten(intended, `${name}: not a drop-in file name`);
+  let unitDirectory: string | null;
+  try {
+    unitDirectory = resolveInRoot(root, SYSTEM_UNIT_DIRECTORY);
+  } catch (error) {
+    throw failure(error, posix.join(root, SYSTEM_UNIT_DIRECTORY), 'read', intended);
+  }
+  if (unitDirectory === null) throw new DropInNotWritten(intended, `${posix.join(root, SYSTEM_UNIT_DIRECTORY)} does not exist: is ${root} a systemd root?`);
   const directory = posix.join(root, unitDirectory, `${unit}.d`);
   const path = posix.join(directory, name);
-  const directoryStatus = lstatOrNull(directory);
-  if (directoryStatus?.isSymbolicLink()) throw new UsageError(`${directory} is a symbolic link: not writing through it`);
-  if (directoryStatus && !directoryStatus.isDirectory()) throw new UsageError(`${directory} is not a directory`);
+  const directoryStatus = lstatOrNull(directory, path);
+  if (directoryStatus?.isSymbolicLink()) throw new DropInNotWritten(path, `${directory} is a symbolic link: not writing through it`);
+  if (directoryStatus && !directoryStatus.isDirectory()) throw new DropInNotWritten(path, `${directory} is not a directory`);
   try {
     if (!directoryStatus) mkdirSync(directory, { mode: 0o755 });
   } catch (error) {
-    throw failure(error, directory);
+    throw failure(error, directory, 'write', path);
   }
-  const target = lstatOrNull(path);
-  if (target?.isSymbolicLink()) throw new UsageError(`${path} is a symbolic link: not replacing it`);
-  if (target && !target.isFile()) throw new UsageError(`${path} is not a regular file: not replacing it`);
-  if (target && !startsWithOurMark(path)) throw new UsageError(`${path} was not written by seccomp-explain: not replacing it (move it away, or merge the lines by hand)`);
+  const target = lstatOrNull(path, path);
+  if (target?.isSymbolicLink()) throw new DropInNotWritten(path, `${path} is a symbolic link: not replacing it`);
+  if (target && !target.isFile()) throw new DropInNotWritten(path, `${path} is not a regular file: not replacing it`);
+  if (target && !startsWithOurMark(path)) throw new DropInNotWritten(path, `${path} was not written by seccomp-explain: not replacing it (move it away, or merge the lines by hand)`);
 
   const temporary = posix.join(directory, `.${name}.${process.pid}.tmp`);
   try {
@@ -83,7 +121,7 @@ export function writeDropIn(root: string, unit: string, name: string, text: stri
     } catch {
       // Already gone, or never made.
     }
-    throw failure(error, path);
+    throw failure(error, path, 'write', path);
   }
   try {
     const directoryDescriptor = openSync(directory, 'r');

@@ -2,19 +2,22 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import {
-  bundledGroupsFor, isValidUnitName, newestBundledGroups, orderUnitFiles, parseSystemctlCat, parseSystemctlShow,
+  bundledGroupsFor, isValidUnitName, NoSyscallGroups, newestBundledGroups, orderUnitFiles, parseSystemctlCat, parseSystemctlShow,
   parseSystemdAnalyzeGroups, parseUnitFile, type LoadedUnitState, type SystemdGroups, type UnitConfiguration, type UnitFile,
 } from '../systemd/index.js';
 import { UsageError } from './exit-code.js';
+import { FileNotRead, readRegularFile } from './regular-file.js';
 import { readUnitFromRoot } from './unit-tree.js';
 
 const COMMAND_TIMEOUT_MS = 10_000;
 
+/** A file named on the command line: a regular file of at most UNIT_FILE_SIZE_LIMIT bytes, else exit 2. */
 function readText(path: string, what: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readRegularFile(path, { followLinks: true });
   } catch (error) {
-    throw new UsageError(`${what} ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    if (error instanceof FileNotRead) throw new UsageError(`${what} ${error.message}`);
+    throw error;
   }
 }
 
@@ -96,7 +99,15 @@ export function rootOption(root: string | undefined): string | null {
  * below), this host's own systemd-analyze when PID 1 is systemd, the newest bundled table.
  */
 export function chooseGroups(groupsFile: string | undefined, version: string | undefined): SystemdGroups {
-  if (groupsFile) return parseSystemdAnalyzeGroups(readText(groupsFile, '--systemd-groups'), `saved systemd-analyze syscall-filter output ${groupsFile}`);
+  if (groupsFile) {
+    const text = readText(groupsFile, '--systemd-groups');
+    try {
+      return parseSystemdAnalyzeGroups(text, `saved systemd-analyze syscall-filter output ${groupsFile}`);
+    } catch (error) {
+      if (error instanceof NoSyscallGroups) throw new UsageError(`--systemd-groups ${groupsFile}: no syscall groups in it (expected saved systemd-analyze syscall-filter output)`);
+      throw error;
+    }
+  }
   if (version) {
     if (!/^\d+(\.\d+)*$/.test(version)) throw new UsageError(`--systemd-version ${version}: not a version (e.g. 252 or 257.13)`);
     return bundledGroupsFor(version);

@@ -1,10 +1,12 @@
-import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { posix } from 'node:path';
 import {
   UNIT_DIRECTORIES, isValidUnitName, orderUnitFiles, parseUnitFile, templateOf,
   type ExecStartEntry, type UnitConfiguration, type UnitFile,
 } from '../systemd/index.js';
+import { escapeForTerminal } from '../render/index.js';
 import { UsageError } from './exit-code.js';
+import { FileNotRead, readRegularFile } from './regular-file.js';
 
 const MAX_SYMLINK_HOPS = 40;
 
@@ -48,18 +50,54 @@ function hostPath(root: string, inner: string): string {
   return root === '/' ? inner : posix.join(root, inner);
 }
 
-function readUnitText(root: string, inner: string): UnitFile | null {
-  const resolved = resolveInRoot(root, inner);
-  if (resolved === null) return null;
-  if (resolved === '/dev/null') throw new UsageError(`${hostPath(root, inner)} is masked (a link to /dev/null)`);
+/** Told of each unit file that was found but not read: `path` as on this machine, `why` in words. */
+export type SkippedFileReporter = (path: string, why: string) => void;
+
+const warnedPaths = new Set<string>();
+
+/** The default reporter: one warning line on standard error per file, however often it is met. */
+export function warnSkippedFile(path: string, why: string): void {
+  if (warnedPaths.has(path)) return;
+  warnedPaths.add(path);
+  process.stderr.write(`seccomp-explain: warning: skipped ${escapeForTerminal(path)}: ${escapeForTerminal(why)}\n`);
+}
+
+/**
+ * Whether a unit file or drop-in is masked: a link to /dev/null, whether or not the image has a
+ * /dev/null for it to resolve to.
+ */
+function isMasked(root: string, inner: string, resolved: string | null): boolean {
+  if (resolved === '/dev/null') return true;
+  const parent = resolveInRoot(root, posix.dirname(inner));
+  if (parent === null) return false;
+  const path = hostPath(root, posix.join(parent, posix.basename(inner)));
   try {
-    return parseUnitFile(readFileSync(hostPath(root, resolved), 'utf8'), hostPath(root, inner));
+    return lstatSync(path).isSymbolicLink() && posix.normalize(readlinkSync(path)) === '/dev/null';
   } catch {
+    return false;
+  }
+}
+
+/**
+ * A unit file or drop-in of the tree, read only when it is a regular file of at most
+ * UNIT_FILE_SIZE_LIMIT bytes (a FIFO would hang the read, a link to the image's /dev/zero would
+ * never end); anything else is reported and left out.
+ */
+function readUnitText(root: string, inner: string, onSkipped: SkippedFileReporter): UnitFile | null {
+  const resolved = resolveInRoot(root, inner);
+  if (isMasked(root, inner, resolved)) throw new UsageError(`${hostPath(root, inner)} is masked (a link to /dev/null)`);
+  if (resolved === null) return null;
+  try {
+    return parseUnitFile(readRegularFile(hostPath(root, resolved), { followLinks: false }), hostPath(root, inner));
+  } catch (error) {
+    if (!(error instanceof FileNotRead)) throw error;
+    const linked = resolved === posix.normalize(inner) ? '' : ` (a link to ${resolved} in the image)`;
+    onSkipped(`${hostPath(root, inner)}${linked}`, error.why);
     return null;
   }
 }
 
-function dropInFiles(root: string, directory: string): UnitFile[] {
+function dropInFiles(root: string, directory: string, onSkipped: SkippedFileReporter): UnitFile[] {
   const resolved = resolveInRoot(root, directory);
   if (resolved === null) return [];
   let names: string[];
@@ -69,7 +107,10 @@ function dropInFiles(root: string, directory: string): UnitFile[] {
     return [];
   }
   return names.flatMap((name) => {
-    const file = readUnitText(root, `${directory}/${name}`);
+    const inner = `${directory}/${name}`;
+    // A drop-in linked to /dev/null masks the drop-in of that name in lower directories (systemd.unit(5)).
+    if (isMasked(root, inner, resolveInRoot(root, inner))) return [parseUnitFile('', hostPath(root, inner))];
+    const file = readUnitText(root, inner, onSkipped);
     return file ? [file] : [];
   });
 }
@@ -80,19 +121,19 @@ function dropInFiles(root: string, directory: string): UnitFile[] {
  * the `.conf` drop-ins of every directory: `UNIT.d/`, the template's, and the type's
  * (`service.d/`). Paths are given as on this machine.
  */
-export function readUnitFromRoot(root: string, unit: string): UnitConfiguration {
+export function readUnitFromRoot(root: string, unit: string, onSkipped: SkippedFileReporter = warnSkippedFile): UnitConfiguration {
   if (!isValidUnitName(unit)) throw new UsageError(`--unit ${unit}: not a unit name (NAME.service, NAME.socket, …)`);
   const template = templateOf(unit);
   const names = template ? [unit, template] : [unit];
   let main: UnitFile | null = null;
   for (const name of names) {
     for (const directory of UNIT_DIRECTORIES) {
-      main ??= readUnitText(root, `${directory}/${name}`);
+      main ??= readUnitText(root, `${directory}/${name}`, onSkipped);
     }
   }
   if (!main) throw new UsageError(`${unit}: no unit file in ${root}'s unit directories (${UNIT_DIRECTORIES.join(', ')})`);
   const type = unit.slice(unit.lastIndexOf('.') + 1);
-  const dropIns = UNIT_DIRECTORIES.flatMap((directory) => [...names, type].flatMap((name) => dropInFiles(root, `${directory}/${name}.d`)));
+  const dropIns = UNIT_DIRECTORIES.flatMap((directory) => [...names, type].flatMap((name) => dropInFiles(root, `${directory}/${name}.d`, onSkipped)));
   return orderUnitFiles(unit, main, dropIns);
 }
 
@@ -105,7 +146,7 @@ function programOf(value: string): string | null {
 const PROGRAM_SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
 /** The service units of the tree at `root` and the program each one's `ExecStart=` runs, links resolved. */
-export function listExecStarts(root: string): ExecStartEntry[] {
+export function listExecStarts(root: string, onSkipped: SkippedFileReporter = warnSkippedFile): ExecStartEntry[] {
   const seen = new Set<string>();
   const entries: ExecStartEntry[] = [];
   for (const directory of UNIT_DIRECTORIES) {
@@ -122,7 +163,7 @@ export function listExecStarts(root: string): ExecStartEntry[] {
       seen.add(unit);
       let configuration: UnitConfiguration;
       try {
-        configuration = readUnitFromRoot(root, unit);
+        configuration = readUnitFromRoot(root, unit, onSkipped);
       } catch {
         continue;
       }

@@ -11,6 +11,8 @@ import type { UnitAssignment } from './unit-file.js';
 export type FindingCause =
   | 'SystemCallFilter'
   | 'SystemCallArchitectures'
+  /** SystemCallArchitectures= does not admit the ABI, and systemd has no name to admit it with (alpha…): no drop-in can. */
+  | 'unnamed-architecture'
   /** An errno denial: the record does not say which errno, so every directive that can return one is listed. */
   | 'errno-candidates'
   /** `log`: the call was allowed and logged (SystemCallLog=); nothing to fix. */
@@ -105,10 +107,14 @@ function attributeToSettings(summary: DenialSummary, context: AttributionContext
   if (abi !== null && archAssignments.length > 0 && !admittedAbis(architectures, context.nativeAbi).has(abi)) {
     const last = archAssignments[archAssignments.length - 1] as UnitAssignment;
     const name = systemdArchitectureOfAbi(abi);
-    return {
-      ...base, cause: 'SystemCallArchitectures', directive: written(last), source: where(last), allow: name,
-      explanation: `${abi} calls are not admitted: ${where(last)} ${written(last)} admits ${[...architectures].join(' ')}`,
-    };
+    const notAdmitted = `${abi} calls are not admitted: ${where(last)} ${written(last)} admits ${[...architectures].join(' ')}`;
+    if (name === null) {
+      return {
+        ...base, cause: 'unnamed-architecture', directive: written(last), source: where(last),
+        explanation: `${notAdmitted}; systemd has no SystemCallArchitectures= name for ${abi}, so no drop-in can admit it`,
+      };
+    }
+    return { ...base, cause: 'SystemCallArchitectures', directive: written(last), source: where(last), allow: name, explanation: notAdmitted };
   }
   if (summary.syscall === null) {
     return { ...base, cause: 'unknown-syscall', explanation: `no ${abi ?? 'known'} syscall table has number ${summary.nr ?? '?'}: there is no name a drop-in could allow` };
@@ -119,10 +125,12 @@ function attributeToSettings(summary: DenialSummary, context: AttributionContext
     const candidates = ERRNO_DIRECTIVES.filter((entry) => entry.calls.includes(summary.syscall as string) && setDirectives(assignments).has(entry.directive))
       .map((entry) => entry.directive);
     if (!verdict.allowed) candidates.unshift('SystemCallFilter=');
+    const nameable = systemdKnowsSyscall(context.groups, summary.syscall);
+    const unnameable = !verdict.allowed && !nameable ? `; ${summary.syscall} is in no table of ${context.groups.source}: that systemd cannot allow it by name` : '';
     return {
-      ...base, cause: 'errno-candidates', allow: verdict.allowed ? null : summary.syscall,
+      ...base, cause: 'errno-candidates', allow: verdict.allowed || !nameable ? null : summary.syscall,
       explanation: candidates.length > 0
-        ? `an errno denial (the record does not say which errno); candidates: ${candidates.join(', ')}`
+        ? `an errno denial (the record does not say which errno); candidates: ${candidates.join(', ')}${unnameable}`
         : 'an errno denial, but none of this unit\'s settings returns an errno for this call: not from this unit\'s systemd settings',
     };
   }

@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
 import type { AbiRegistry } from '../decode/index.js';
-import { admittedAbis } from './architecture-names.js';
+import { abiOfSystemdArchitecture, admittedAbis } from './architecture-names.js';
 import type { Finding } from './attribution.js';
-import type { SystemdGroups } from './syscall-groups.js';
+import { systemdKnowsSyscall, type SystemdGroups } from './syscall-groups.js';
 import { filterVerdict, replayArchitectures, replaySyscallFilter } from './syscall-filter.js';
 import { DROP_IN_NAME, isOwnDropInName, ownDropIn, withoutFile } from './own-drop-in.js';
 import { execAssignments, type UnitConfiguration } from './unit-configuration.js';
@@ -64,17 +64,22 @@ function withDropIn(configuration: UnitConfiguration, dropIn: UnitFile, replacin
  * The one drop-in that allows exactly the denied calls and architectures: `SystemCallFilter=`
  * names (valid in allow and deny mode alike; a name counts on every ABI that has the call) and
  * `SystemCallArchitectures=` names (additive).
- * Never an empty assignment, a `~` entry or a group. It is proven before it is returned: the
+ * Never an empty assignment, a `~` entry or a group, nor a name this systemd cannot resolve
+ * or an ABI it has no name for (whatever the findings say). It is proven before it is returned: the
  * unit is replayed with it, and the filter must gain exactly the denied calls on each ABI and
  * the architecture list exactly the denied ABIs; else UnprovenSuggestion.
  */
 export function suggestDropIn(findings: Finding[], context: SuggestionContext): DropInSuggestion | null {
   const calls = new Map<string, Set<string>>();
   const architectures = new Set<string>();
+  const deniedAbis = new Set<string>();
   for (const finding of findings) {
     if (finding.allow === null || finding.summary.abi === null) continue;
-    if (finding.cause === 'SystemCallArchitectures') architectures.add(finding.allow);
-    else if (finding.cause === 'SystemCallFilter' || finding.cause === 'errno-candidates') {
+    if (finding.cause === 'SystemCallArchitectures') {
+      if (abiOfSystemdArchitecture(finding.allow) !== finding.summary.abi) continue;
+      architectures.add(finding.allow);
+      deniedAbis.add(finding.summary.abi);
+    } else if ((finding.cause === 'SystemCallFilter' || finding.cause === 'errno-candidates') && systemdKnowsSyscall(context.groups, finding.allow)) {
       const set = calls.get(finding.summary.abi) ?? new Set();
       set.add(finding.allow);
       calls.set(finding.summary.abi, set);
@@ -116,10 +121,9 @@ export function suggestDropIn(findings: Finding[], context: SuggestionContext): 
   const admittedBefore = admittedAbis(replayArchitectures(execAssignments(context.configuration)).architectures, context.nativeAbi);
   const admittedAfter = admittedAbis(replayArchitectures(execAssignments(after)).architectures, context.nativeAbi);
   const gainedAbis = [...admittedAfter].filter((abi) => !admittedBefore.has(abi)).sort();
-  const deniedAbis = [...new Set(findings.filter((finding) => finding.cause === 'SystemCallArchitectures').map((finding) => finding.summary.abi as string))]
-    .filter((abi) => !admittedBefore.has(abi)).sort();
-  if (gainedAbis.join(' ') !== deniedAbis.join(' ')) {
-    throw new UnprovenSuggestion(`the drop-in would admit ${gainedAbis.join(' ') || 'no ABI'}, not exactly ${deniedAbis.join(' ')}`);
+  const expectedAbis = [...deniedAbis].filter((abi) => !admittedBefore.has(abi)).sort();
+  if (gainedAbis.join(' ') !== expectedAbis.join(' ')) {
+    throw new UnprovenSuggestion(`the drop-in would admit ${gainedAbis.join(' ') || 'no ABI'}, not exactly ${expectedAbis.join(' ')}`);
   }
   return { path, text, added, architectures: [...architectures].sort() };
 }

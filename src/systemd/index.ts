@@ -1,7 +1,7 @@
 export { parseUnitFile, parseSystemctlCat, type UnitAssignment, type UnitFile } from './unit-file.js';
 export { orderUnitFiles, execAssignments, UNIT_DIRECTORIES, type UnitConfiguration } from './unit-configuration.js';
 export {
-  bundledGroupsFor, newestBundledGroups, parseSystemdAnalyzeGroups, compareVersions, type SystemdGroups,
+  bundledGroupsFor, newestBundledGroups, parseSystemdAnalyzeGroups, compareVersions, NoSyscallGroups, type SystemdGroups,
 } from './syscall-groups.js';
 export { replaySyscallFilter, filterVerdict, replayArchitectures, type SyscallFilterReplay } from './syscall-filter.js';
 export { attributeDenial, type Finding, type FindingCause, type AttributionContext } from './attribution.js';

@@ -87,6 +87,11 @@ export function newestBundledGroups(): SystemdGroups {
   return loadBundled(versions[versions.length - 1] as string, 'newest bundled: give --systemd-version or --systemd-groups to match the host');
 }
 
+/** A text that holds no syscall group: not `systemd-analyze syscall-filter` output. */
+export class NoSyscallGroups extends Error {
+  override name = 'NoSyscallGroups';
+}
+
 /**
  * Reads `systemd-analyze syscall-filter` output: `@group` lines, `# description` lines, and
  * indented members, which may be nested `@group` references. Sections after the group list
@@ -111,7 +116,7 @@ export function parseSystemdAnalyzeGroups(text: string, source: string): Systemd
     if (current === null || member === '' || member.startsWith('#')) continue;
     current.push(member);
   }
-  if (nested.size === 0) throw new Error(`${source}: no syscall groups found (expected systemd-analyze syscall-filter output)`);
+  if (nested.size === 0) throw new NoSyscallGroups(`${source}: no syscall groups found (expected systemd-analyze syscall-filter output)`);
   return { version: null, source, nested, expanded: expandGroups(nested) };
 }
 

@@ -1,6 +1,6 @@
 import type { Finding } from './attribution.js';
 import { compareVersions, systemdKnowsSyscall, type SystemdGroups } from './syscall-groups.js';
-import { errorNumber, replaySyscallFilter } from './syscall-filter.js';
+import { errorNumber, filterVerdict, replaySyscallFilter } from './syscall-filter.js';
 import { loadedFilterAllows, type LoadedUnitState } from './systemctl-show.js';
 import { execAssignments, type UnitConfiguration } from './unit-configuration.js';
 import type { UnitAssignment } from './unit-file.js';
@@ -35,11 +35,18 @@ export function unitWarnings(configuration: UnitConfiguration, groups: SystemdGr
     warnings.push(`systemd ${groups.version} answers calls outside @known (newer than it, or unknown to its libseccomp) with ENOSYS under this allow list, silently: a program that fails without a denial here may be hitting that`);
   }
 
+  const unnameable = new Set<string>();
   for (const finding of findings) {
     const name = finding.summary.syscall;
-    if (finding.cause === 'SystemCallFilter' && finding.allow === null && name !== null && !systemdKnowsSyscall(groups, name)) {
-      warnings.push(`${name} is unknown to ${groups.source}: SystemCallFilter=${name} would be ignored ("System call ${name} is not known, ignoring." in the unit's log); it needs a newer systemd and libseccomp`);
+    const blockedByFilter = finding.cause === 'SystemCallFilter' || (finding.cause === 'errno-candidates' && name !== null && !filterVerdict(replay, name).allowed);
+    if (blockedByFilter && finding.allow === null && name !== null && !systemdKnowsSyscall(groups, name) && !unnameable.has(name)) {
+      unnameable.add(name);
+      warnings.push(`${name} is unknown to ${groups.source}: SystemCallFilter=${name} would be ignored ("System call ${name} is not known, ignoring." in the unit's log), so the drop-in leaves it out; it needs a newer systemd and libseccomp`);
     }
+  }
+  const unnamedAbis = new Set(findings.filter((finding) => finding.cause === 'unnamed-architecture').map((finding) => finding.summary.abi ?? '?'));
+  for (const abi of unnamedAbis) {
+    warnings.push(`${abi} has no SystemCallArchitectures= name in systemd, so the drop-in cannot admit its calls and leaves them out`);
   }
 
   if (loaded?.needDaemonReload) {
