@@ -31,9 +31,12 @@ describe('file-system errors of suggest --write are the user\'s situation: one l
   it('ENAMETOOLONG: a unit name of 255 bytes has no room for its ".d" directory', () => {
     const unit = `${'a'.repeat(247)}.service`;
     const root = imageWithUnit(unit);
-    const result = run(['suggest', '--systemd-version', '252', '--unit', unit, '--root', root, '--write', LOG]);
+    const result = run(['suggest', '--systemd-version', '252', '--unit', unit, '--root', root, '--write', '--trust-input', LOG]);
     expect(result.stderr).toBe(`seccomp-explain: cannot write ${root}/etc/systemd/system/${unit}.d: file name too long\n`);
     expect(result.status).toBe(2);
+    // The drop-in it could not write is printed, for merging by hand.
+    expect(result.stdout).toContain(`\n# ${root}/etc/systemd/system/${unit}.d/zz-seccomp-explain.conf\n# Written by seccomp-explain`);
+    expect(result.stdout).toContain('\n[Service]\nSystemCallFilter=');
   });
 
   it('EACCES: an existing drop-in the user may not read', () => {
@@ -43,7 +46,7 @@ describe('file-system errors of suggest --write are the user\'s situation: one l
     const dropIn = join(directory, 'zz-seccomp-explain.conf');
     writeFileSync(dropIn, '# Written by seccomp-explain 0.1.0\n[Service]\nSystemCallFilter=mount\n');
     chmodSync(dropIn, isRoot ? 0o600 : 0o000);
-    const result = run(['suggest', '--systemd-version', '252', '--unit', 'rigtest.service', '--root', root, '--write', LOG], isRoot ? NOBODY : undefined);
+    const result = run(['suggest', '--systemd-version', '252', '--unit', 'rigtest.service', '--root', root, '--write', '--trust-input', LOG], isRoot ? NOBODY : undefined);
     expect(result.stderr).toBe([
       `seccomp-explain: warning: skipped ${dropIn}: permission denied`,
       `seccomp-explain: cannot read ${dropIn}: permission denied (run as root?)`,

@@ -12,7 +12,7 @@ import { COLOUR_PALETTE, PLAIN_PALETTE, dropInHeader, renderSuggestionJson, rend
 import {
   attributeDenial, broadAlternative, identifyUnit, isValidUnitName, suggestDropIn, unitWarnings, type DeniedProcess,
 } from '../systemd/index.js';
-import { SYSTEM_UNIT_DIRECTORY, writeDropIn } from './drop-in-writer.js';
+import { DropInNotWritten, SYSTEM_UNIT_DIRECTORY, writeDropIn } from './drop-in-writer.js';
 import { colourWanted } from './colour-choice.js';
 import { printMessage } from './stderr-message.js';
 import { ExitCode, UsageError } from './exit-code.js';
@@ -311,9 +311,17 @@ async function runSuggest(files: string[], options: SuggestOptions): Promise<num
     header: dropInHeader(packageVersion(), fixed.map((finding) => finding.summary)),
   });
   let written: SuggestionReport['written'] = null;
+  let writeFailed = false;
   if (options.write && dropIn) {
-    const result = writeDropIn(root ?? '/', configuration.unit, posix.basename(dropIn.path), dropIn.text);
-    written = { path: result.path, replaced: result.replaced };
+    try {
+      const result = writeDropIn(root ?? '/', configuration.unit, posix.basename(dropIn.path), dropIn.text);
+      written = { path: result.path, replaced: result.replaced };
+    } catch (error) {
+      // The drop-in is still printed below, for the user to put in place by hand.
+      if (!(error instanceof DropInNotWritten)) throw error;
+      printMessage(error.message);
+      writeFailed = true;
+    }
   }
   const report: SuggestionReport = {
     unit: configuration.unit,
@@ -335,5 +343,5 @@ async function runSuggest(files: string[], options: SuggestOptions): Promise<num
   else {
     process.stdout.write(renderSuggestionText(report, colourWanted(options.color) ? COLOUR_PALETTE : PLAIN_PALETTE));
   }
-  return inputFailed || withheld.length > 0 || (options.write === true && overflow > 0) ? ExitCode.InputError : ExitCode.Found;
+  return inputFailed || writeFailed || withheld.length > 0 || (options.write === true && overflow > 0) ? ExitCode.InputError : ExitCode.Found;
 }
