@@ -11,7 +11,7 @@ interface SuggestJson {
   unit: string;
   how_found: string;
   dropin: { path: string; text: string } | null;
-  findings: { syscall: string; allow: string | null; verified: boolean; verification: Record<string, unknown>; withheld: boolean }[];
+  findings: { syscall: string; allow: string | null; verified: boolean; verification: Record<string, unknown>; withheld: Record<string, unknown> | null }[];
   written: { path: string; replaced: boolean } | null;
   warnings: string[];
 }
@@ -99,7 +99,7 @@ describe('suggest --write never loosens a unit on lines any local user can log',
     expect(report?.written).toBeNull();
     expect(report?.dropin).toBeNull();
     expect(report?.findings.map(({ syscall, allow, verified, verification, withheld }) => ({ syscall, allow, verified, verification, withheld }))).toEqual([
-      { syscall: 'ptrace', allow: 'ptrace', verified: false, verification: { code: 'unverified', reason: 'text' }, withheld: true },
+      { syscall: 'ptrace', allow: 'ptrace', verified: false, verification: { code: 'unverified', reason: 'text' }, withheld: { code: 'unverified' } },
     ]);
     expect(existsSync(join(root, SSHD_DROP_IN))).toBe(false);
   });
@@ -137,7 +137,7 @@ describe('suggest --write never loosens a unit on lines any local user can log',
     const kernel = JSON.stringify({ MESSAGE: PTRACE_RECORD.replace('/usr/sbin/sshd', '/usr/bin/other'), _TRANSPORT: 'kernel', _HOSTNAME: 'web1', __REALTIME_TIMESTAMP: '1795439704000000' });
     const result = runCli(['suggest', '--root', root, '--write', '--systemd-version', '252'], `${kernel}\n${coredump}\n`);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/^seccomp-explain: cannot tell which unit the denials came from: .* 1 unverified line was not used to find it/);
+    expect(result.stderr).toMatch(/^seccomp-explain: cannot tell which unit the denials came from: .* 2 unverified lines were not used to find it/);
     expect(existsSync(join(root, SSHD_DROP_IN))).toBe(false);
   });
 
@@ -146,21 +146,31 @@ describe('suggest --write never loosens a unit on lines any local user can log',
     const i386 = 'audit: type=1326 audit(1795439704.000:99): auid=1000 uid=0 gid=0 ses=1 pid=777 comm="sshd" exe="/usr/sbin/sshd" sig=31 arch=40000003 syscall=45 compat=1 ip=0x1 code=0x0';
     const { status, report } = suggest(['--root', root, '--write', '--unit', 'sshd.service'], `Nov 23 13:15:04 web1 kernel: ${i386}\n`);
     expect(status).toBe(2);
-    expect(report?.findings.map(({ allow, withheld }) => ({ allow, withheld }))).toEqual([{ allow: 'x86', withheld: true }]);
+    expect(report?.findings.map(({ allow, withheld }) => ({ allow, withheld }))).toEqual([{ allow: 'x86', withheld: { code: 'unverified' } }]);
     expect(existsSync(join(root, SSHD_DROP_IN))).toBe(false);
   });
 });
 
 describe('suggest --write acts on what provably came from the kernel, auditd or PID 1', () => {
-  it('journal JSON: the kernel and audit transports, and PID 1\'s own exit message', () => {
-    const root = rigImage(false);
+  it('journal JSON it reads itself: the kernel and audit transports, and PID 1\'s own exit message (here the image\'s journal)', () => {
+    const root = rigImage(true);
     const { status, report } = suggest(['--root', root, '--write', fixture('rig', '01-mattermost-setrlimit', 'journal.json')]);
     expect(status).toBe(0);
     expect(report?.how_found).toBe('from the journal: systemd logged "rigtest.service: Main process exited, code=killed, status=31/SYS" as /opt/rig/prog (denied setrlimit) was killed');
-    expect(report?.findings.map(({ verified, verification }) => ({ verified, verification }))).toEqual([
-      { verified: true, verification: { code: 'journal-transport', transport: 'kernel' } },
+    expect(report?.findings.map(({ verified, verification }) => ({ verified, verification: verification.code }))).toEqual([
+      { verified: true, verification: 'confirmed' },
     ]);
     expect(readFileSync(join(root, RIG_DROP_IN), 'utf8')).toMatch(/\nSystemCallFilter=setrlimit\n$/);
+  });
+
+  it('but journal JSON from a pipe or a file is only a copy: a -o cat of a user\'s message, or a user\'s file, looks the same', () => {
+    const root = rigImage(false);
+    const { status, report } = suggest(['--root', root, '--write', '--unit', 'rigtest.service', fixture('rig', '01-mattermost-setrlimit', 'journal.json')]);
+    expect(status).toBe(2);
+    expect(report?.findings.map(({ verification, withheld }) => ({ verification, withheld }))).toEqual([
+      { verification: { code: 'unverified', reason: 'journal-copy' }, withheld: { code: 'unverified' } },
+    ]);
+    expect(existsSync(join(root, RIG_DROP_IN))).toBe(false);
   });
 
   it('text lines confirmed, field for field, against the image\'s own journal', () => {
@@ -234,12 +244,23 @@ describe('what a line says about its sender', () => {
     ['a program\'s tag', `Nov 23 13:15:04 web1 evil[4242]: audit: type=1326 audit(1795439704.000:99): ${body}`, { code: 'impossible-sender', sender: 'evil[4242]' }],
     ['logger -t kernel in the journal', `Nov 23 13:15:04 web1 kernel[63]: audit: type=1326 audit(1795439704.000:99): ${body}`, { code: 'impossible-sender', sender: 'kernel[63]' }],
     ['RFC 5424 from a program', `<14>1 2026-11-23T13:15:04.000Z web1 evil 4242 - - SECCOMP ${body}`, { code: 'impossible-sender', sender: 'evil[4242]' }],
-    ['journal JSON, kernel transport', JSON.stringify({ MESSAGE: `audit: type=1326 audit(1795439704.000:99): ${body}`, _TRANSPORT: 'kernel' }), { code: 'journal-transport', transport: 'kernel' }],
-    ['journal JSON, audit transport', JSON.stringify({ MESSAGE: `SECCOMP ${body}`, _TRANSPORT: 'audit', _AUDIT_TYPE: '1326' }), { code: 'journal-transport', transport: 'audit' }],
+    ['journal JSON, kernel transport, piped', JSON.stringify({ MESSAGE: `audit: type=1326 audit(1795439704.000:99): ${body}`, _TRANSPORT: 'kernel' }), { code: 'unverified', reason: 'journal-copy' }],
+    ['journal JSON, audit transport, piped', JSON.stringify({ MESSAGE: `SECCOMP ${body}`, _TRANSPORT: 'audit', _AUDIT_TYPE: '1326' }), { code: 'unverified', reason: 'journal-copy' }],
     ['journal JSON, syslog transport', JSON.stringify({ MESSAGE: `audit: type=1326 audit(1795439704.000:99): ${body}`, _TRANSPORT: 'syslog' }), { code: 'unverified', reason: 'journal-client' }],
     ['journal JSON without journald\'s fields', JSON.stringify({ MESSAGE: `SECCOMP ${body}`, TRANSPORT: 'audit' }), { code: 'unverified', reason: 'journal-client' }],
   ])('%s', (_name, line, expected) => {
     expect(verificationOf(line)).toEqual(expected);
+  });
+
+  it('journal JSON vouches for itself only as seccomp-explain\'s own journalctl printed it, and only the kernel\'s own message', () => {
+    const own: InputProvenance = { code: 'own-journal' };
+    const kernel = `audit: type=1326 audit(1795439704.000:99): ${body}`;
+    expect(verificationOf(JSON.stringify({ MESSAGE: kernel, _TRANSPORT: 'kernel' }), own)).toEqual({ code: 'journal-transport', transport: 'kernel' });
+    expect(verificationOf(JSON.stringify({ MESSAGE: `SECCOMP ${body}`, _TRANSPORT: 'audit', _AUDIT_TYPE: '1326' }), own)).toEqual({ code: 'journal-transport', transport: 'audit' });
+    // The kernel prints some user-chosen text raw (an executable-stack warning names the file).
+    const quoting = `process '/home/mallory/a ${kernel} x' started with executable stack`;
+    expect(verificationOf(JSON.stringify({ MESSAGE: quoting, _TRANSPORT: 'kernel' }), own)).toEqual({ code: 'unverified', reason: 'journal-client' });
+    expect(verificationOf(JSON.stringify({ MESSAGE: kernel, _TRANSPORT: 'syslog' }), own)).toEqual({ code: 'unverified', reason: 'journal-client' });
   });
 
   it('an auditd line vouches for itself only in a file only root can write, and only unframed', () => {
@@ -273,5 +294,47 @@ describe('TrustedEvidence', () => {
     expect(evidence.confirmsExit({ unit: 'sshd.service', time: 2_900 })).toBe(true);
     expect(evidence.confirmsExit({ unit: 'sshd.service', time: 7_001 })).toBe(false);
     expect(evidence.confirmsExit({ unit: 'other.service', time: 1_000 })).toBe(false);
+  });
+});
+
+describe('suggest --write loosens a unit only for records of its own user\'s processes', () => {
+  // A user can get a genuine kernel record of any call, with any exe=: a filter of their own
+  // around the unit's program run with LD_PRELOAD. Its uid is theirs, never the unit's.
+  const record = (uid: number): string => `Nov 23 13:15:04 web1 kernel: ${PTRACE_RECORD.replace('uid=0', `uid=${uid}`)}\n`;
+
+  function imageRunningAs(settings: string): string {
+    const root = sshdImage();
+    writeFileSync(join(root, 'etc/systemd/system/sshd.service'), `${SSHD_UNIT}${settings}`);
+    mkdirSync(join(root, 'etc'), { recursive: true });
+    writeFileSync(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/bash\nwww-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\n');
+    return root;
+  }
+
+  it('a unit without User= runs as root: a kernel record of uid 1000 does not loosen it', () => {
+    const root = imageRunningAs('');
+    const result = runCli(['suggest', '--root', root, '--write', '--trust-input', '--unit', 'sshd.service', '--systemd-version', '252'], record(1000));
+    expect(result.status).toBe(2);
+    expect(result.stdout).toContain('\n  not written: the kernel logged it for uid 1000, and sshd.service runs as root\n');
+    expect(existsSync(join(root, SSHD_DROP_IN))).toBe(false);
+  });
+
+  it('User=www-data: uid 33 (the image\'s /etc/passwd) does, uid 1000 does not', () => {
+    const other = imageRunningAs('User=www-data\n');
+    const refused = suggest(['--root', other, '--write', '--trust-input', '--unit', 'sshd.service'], record(1000));
+    expect(refused.report?.findings.map(({ withheld }) => withheld)).toEqual([
+      { code: 'other-user', uids: [1000], user: { code: 'named', name: 'www-data', dynamic: false }, userId: 33 },
+    ]);
+    expect(existsSync(join(other, SSHD_DROP_IN))).toBe(false);
+    const own = imageRunningAs('User=www-data\n');
+    const written = suggest(['--root', own, '--write', '--trust-input', '--unit', 'sshd.service'], record(33));
+    expect(written.status).toBe(0);
+    expect(readFileSync(join(own, SSHD_DROP_IN, 'zz-seccomp-explain.conf'), 'utf8')).toMatch(/\nSystemCallFilter=ptrace\n$/);
+  });
+
+  it('DynamicUser=yes: a uid of systemd\'s dynamic range', () => {
+    const root = imageRunningAs('DynamicUser=yes\n');
+    const written = suggest(['--root', root, '--write', '--trust-input', '--unit', 'sshd.service'], record(61_200));
+    expect(written.status).toBe(0);
+    expect(existsSync(join(root, SSHD_DROP_IN, 'zz-seccomp-explain.conf'))).toBe(true);
   });
 });

@@ -6,6 +6,8 @@ import type { RecordFormat, RecordOrigin, SenderTag, UnitExitRecord } from '../r
  * nothing (standard input, a user's file), so that each line must vouch for itself.
  */
 export type InputProvenance =
+  /** `journalctl -o json` that seccomp-explain ran itself: journald's own fields are journald's. */
+  | { code: 'own-journal' }
   | { code: 'root-only-file'; path: string }
   | { code: 'anyone' };
 
@@ -32,6 +34,11 @@ export type Verification =
 export type UnverifiedReason =
   /** Text: anyone can log a line that reads the same. */
   | 'text'
+  /**
+   * Journal JSON that seccomp-explain did not read itself: a pipe or a file can hold lines that
+   * only look like journalctl's (a `-o cat` of a user's message, a user's file).
+   */
+  | 'journal-copy'
   /** A journal entry from a transport or process any local user can use. */
   | 'journal-client'
   /** Read back from the history store, which keeps no origin. */
@@ -65,9 +72,8 @@ export function verifyDenial(denial: Pick<Denial, 'format' | 'origin'>, input: I
   const origin = denial.origin;
   if (origin === undefined) return { code: 'unverified', reason: 'stored' };
   if (origin.channel === 'journal') {
-    return origin.transport === 'kernel' || origin.transport === 'audit'
-      ? { code: 'journal-transport', transport: origin.transport }
-      : { code: 'unverified', reason: 'journal-client' };
+    if (origin.framed || (origin.transport !== 'kernel' && origin.transport !== 'audit')) return { code: 'unverified', reason: 'journal-client' };
+    return input.code === 'own-journal' ? { code: 'journal-transport', transport: origin.transport } : { code: 'unverified', reason: 'journal-copy' };
   }
   if (origin.sender !== null && !senderCanLogRecord(denial.format, origin.sender)) {
     return { code: 'impossible-sender', sender: senderText(origin.sender) };
@@ -78,17 +84,18 @@ export function verifyDenial(denial: Pick<Denial, 'format' | 'origin'>, input: I
   return { code: 'unverified', reason: 'text' };
 }
 
-function journalExitSender(origin: Extract<RecordOrigin, { channel: 'journal' }>, exit: UnitExitRecord): Verification {
-  if (origin.uid !== 0) return { code: 'unverified', reason: 'journal-client' };
-  if (exit.source === 'exit-message' && origin.pid === 1) return { code: 'journal-sender', sender: 'pid1' };
-  if (exit.source === 'coredump' && origin.comm === 'systemd-coredump') return { code: 'journal-sender', sender: 'systemd-coredump' };
-  return { code: 'unverified', reason: 'journal-client' };
+function journalExitSender(origin: Extract<RecordOrigin, { channel: 'journal' }>, exit: UnitExitRecord, input: InputProvenance): Verification {
+  const pid1 = exit.source === 'exit-message' && origin.pid === 1;
+  const coredump = exit.source === 'coredump' && origin.comm === 'systemd-coredump';
+  if (origin.uid !== 0 || origin.framed || !(pid1 || coredump)) return { code: 'unverified', reason: 'journal-client' };
+  if (input.code !== 'own-journal') return { code: 'unverified', reason: 'journal-copy' };
+  return { code: 'journal-sender', sender: pid1 ? 'pid1' : 'systemd-coredump' };
 }
 
 /** How far an exit message or coredump entry vouches for itself: only PID 1 and systemd-coredump say which unit died. */
-export function verifyUnitExit(exit: UnitExitRecord): Verification {
+export function verifyUnitExit(exit: UnitExitRecord, input: InputProvenance): Verification {
   const origin = exit.origin;
-  if (origin.channel === 'journal') return journalExitSender(origin, exit);
+  if (origin.channel === 'journal') return journalExitSender(origin, exit, input);
   const sender = origin.sender;
   if (sender !== null && !(sender.name === 'systemd' && sender.pid === 1)) return { code: 'impossible-sender', sender: senderText(sender) };
   return { code: 'unverified', reason: 'text' };

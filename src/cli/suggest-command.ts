@@ -8,9 +8,12 @@ import { hostAbi, loadBundledSyscallTables, type DecodeOptions, type Denial } fr
 import { commandSource, fileSource, stdinSource, type InputSource } from '../input/index.js';
 import { packageVersion } from '../package-root.js';
 import type { UnitExitRecord } from '../records/index.js';
-import { COLOUR_PALETTE, PLAIN_PALETTE, dropInHeader, renderSuggestionJson, renderSuggestionText, type SuggestionReport } from '../render/index.js';
 import {
-  attributeDenial, broadAlternative, identifyUnit, isValidUnitName, suggestDropIn, unitWarnings, type DeniedProcess,
+  COLOUR_PALETTE, PLAIN_PALETTE, dropInHeader, renderSuggestionJson, renderSuggestionText, type SuggestionReport, type WithheldReason,
+} from '../render/index.js';
+import {
+  attributeDenial, broadAlternative, identifyUnit, isValidUnitName, suggestDropIn, uidCanBeUnits, unitUser, unitWarnings,
+  type DeniedProcess, type Finding,
 } from '../systemd/index.js';
 import { DropInNotWritten, SYSTEM_UNIT_DIRECTORY, writeDropIn } from './drop-in-writer.js';
 import { colourWanted } from './colour-choice.js';
@@ -20,6 +23,7 @@ import { readDenials } from './read-denials.js';
 import { DB_OPTION_HELP, openStore } from './store-commands.js';
 import { fileProvenance, gatherTrustedEvidence, TRUSTED_JOURNAL_MATCHES } from './trusted-sources.js';
 import { chooseGroups, hostRunsSystemd, loadUnit, rootOption } from './unit-loading.js';
+import { lookUpUnitUserId } from './unit-user-id.js';
 import { listExecStarts } from './unit-tree.js';
 
 interface SuggestOptions {
@@ -96,13 +100,17 @@ function findUnit(processes: DeniedProcess[], exits: UnitExitRecord[], root: str
 /** Standard input; with none piped, this host's journal (trusted entries only) or auditd's log. */
 function suggestSources(files: string[]): { source: InputSource; provenance: InputProvenance }[] {
   if (files.length > 0) {
-    return files.map((file) => ({ source: fileSource(file), provenance: file === '-' ? { code: 'anyone' } : fileProvenance(file) }));
+    return files.map((file) => {
+      const provenance = file === '-' ? { code: 'anyone' } as const : fileProvenance(file);
+      // A file only root can write is read where it was checked, not through a link that could change.
+      return { source: fileSource(provenance.code === 'root-only-file' ? provenance.path : file), provenance };
+    });
   }
   if (!process.stdin.isTTY) return [{ source: stdinSource(), provenance: { code: 'anyone' } }];
   if (hostRunsSystemd()) {
     const journal = commandSource('journalctl', ['-b', '-o', 'json', '--no-pager', '-q', ...TRUSTED_JOURNAL_MATCHES]);
     printMessage(`reading ${journal.label} (no file given)`);
-    return [{ source: journal, provenance: { code: 'anyone' } }];
+    return [{ source: journal, provenance: { code: 'own-journal' } }];
   }
   printMessage(`reading ${DEFAULT_AUDIT_LOG} (no file given, and this host's PID 1 is not systemd)`);
   return [{ source: fileSource(DEFAULT_AUDIT_LOG), provenance: fileProvenance(DEFAULT_AUDIT_LOG) }];
@@ -112,6 +120,15 @@ function suggestSources(files: string[]): { source: InputSource; provenance: Inp
 interface GroupTrust {
   verification: Verification;
   samples: EventSighting[];
+  /** The uids of its trusted and confirmed records: only the unit's own user can loosen the unit. */
+  trustedUids: Set<number | null>;
+}
+
+/** Distinct uids kept per distinct denial. */
+const TRUSTED_UIDS = 16;
+
+function addUid(group: GroupTrust, uid: number | null): void {
+  if (group.trustedUids.size < TRUSTED_UIDS) group.trustedUids.add(uid);
 }
 
 function better(current: Verification, candidate: Verification): Verification {
@@ -158,15 +175,16 @@ class SuggestInput {
     const key = denialGroupKey(denial);
     // The aggregator lists the first LISTED_DENIALS distinct denials met; so does this.
     if (!this.groups.has(key) && this.groups.size >= LISTED_DENIALS) return;
-    const group = this.groups.get(key) ?? { verification, samples: [] };
+    const group = this.groups.get(key) ?? { verification, samples: [], trustedUids: new Set() };
     group.verification = better(group.verification, verification);
-    if (!isTrusted(verification)) this.keepSample(group.samples, denial);
+    if (isTrusted(verification)) addUid(group, denial.uid);
+    else this.keepSample(group.samples, denial);
     this.groups.set(key, group);
     if (this.identifying && this.processes.length < IDENTIFICATION_SAMPLE) this.processes.push({ process: deniedProcess(denial), sighting: sightingOf(denial), verification });
   }
 
-  addExit(exit: UnitExitRecord): void {
-    const verification = this.vouch(verifyUnitExit(exit));
+  addExit(exit: UnitExitRecord, provenance: InputProvenance): void {
+    const verification = this.vouch(verifyUnitExit(exit, provenance));
     if (this.noteImpossible(verification)) return;
     if (this.exits.length < IDENTIFICATION_SAMPLE) this.exits.push({ exit, verification });
   }
@@ -186,7 +204,11 @@ class SuggestInput {
   confirm(confirmsDenial: (sighting: EventSighting) => boolean, confirmsExit: (exit: UnitExitRecord) => boolean, by: string): void {
     const confirmed: Verification = { code: 'confirmed', by };
     for (const group of this.groups.values()) {
-      if (!isTrusted(group.verification) && group.samples.some(confirmsDenial)) group.verification = confirmed;
+      for (const sample of group.samples) {
+        if (!confirmsDenial(sample)) continue;
+        group.verification = better(group.verification, confirmed);
+        addUid(group, sample.uid);
+      }
     }
     for (const entry of this.processes) if (!isTrusted(entry.verification) && confirmsDenial(entry.sighting)) entry.verification = confirmed;
     for (const entry of this.exits) if (!isTrusted(entry.verification) && confirmsExit(entry.exit)) entry.verification = confirmed;
@@ -194,6 +216,10 @@ class SuggestInput {
 
   verificationOf(summary: DenialSummary): Verification {
     return this.groups.get(denialGroupKey(summary))?.verification ?? { code: 'unverified', reason: 'stored' };
+  }
+
+  trustedUidsOf(summary: DenialSummary): (number | null)[] {
+    return [...(this.groups.get(denialGroupKey(summary))?.trustedUids ?? [])];
   }
 }
 
@@ -227,7 +253,7 @@ async function readSuggestInput(files: string[], options: SuggestOptions, decode
       inputFailed = true;
       printMessage(error.message);
     },
-    onUnitExit: identifying ? (exit) => input.addExit(exit) : undefined,
+    onUnitExit: identifying ? (exit) => input.addExit(exit, provenance) : undefined,
   }, emptyStats())) input.addDenial(denial, provenance);
   return { input, inputFailed };
 }
@@ -301,9 +327,17 @@ async function runSuggest(files: string[], options: SuggestOptions): Promise<num
   const findings = summaries.map((summary) => attributeDenial(summary, context));
   const verifications = findings.map((finding) => input.verificationOf(finding.summary));
   warnings.push(...unitWarnings(configuration, groups, findings, loaded.loaded));
-  const usable = findings.map((_, index) => !verifying || isTrusted(verifications[index] as Verification));
-  const usableFindings = findings.filter((_, index) => usable[index]);
-  const withheld = findings.filter((finding, index) => finding.allow !== null && !usable[index]);
+  const user = unitUser(configuration);
+  const userId = verifying ? lookUpUnitUserId(user, root) : null;
+  const withheldBecause = (finding: Finding, verification: Verification): WithheldReason | null => {
+    if (!verifying || finding.allow === null) return null;
+    if (!isTrusted(verification)) return { code: 'unverified' };
+    const uids = input.trustedUidsOf(finding.summary);
+    return uids.some((uid) => uidCanBeUnits(uid, user, userId)) ? null : { code: 'other-user', uids, user, userId };
+  };
+  const withheldReasons = findings.map((finding, index) => withheldBecause(finding, verifications[index] as Verification));
+  const usableFindings = findings.filter((finding, index) => !verifying || (isTrusted(verifications[index] as Verification) && withheldReasons[index] === null));
+  const withheld = withheldReasons.filter((reason) => reason !== null);
   const fixed = usableFindings.filter((finding) => finding.allow !== null);
   const dropIn = suggestDropIn(usableFindings, {
     ...context,
@@ -332,7 +366,7 @@ async function runSuggest(files: string[], options: SuggestOptions): Promise<num
       finding,
       broader: broadAlternative(finding, configuration, groups, tables),
       verification: verifications[index] as Verification,
-      withheld: finding.allow !== null && !usable[index],
+      withheld: withheldReasons[index] ?? null,
     })),
     dropIn,
     written,

@@ -49,7 +49,7 @@ export function trustedSources(root: string | null, from: number, to: number): {
   if (journal !== null) {
     sources.push({
       source: commandSource('journalctl', [...journal, '-o', 'json', '--no-pager', '-q', ...window, ...TRUSTED_JOURNAL_MATCHES]),
-      provenance: { code: 'anyone' },
+      provenance: { code: 'own-journal' },
     });
   }
   for (const log of AUDIT_LOGS) {
@@ -85,7 +85,7 @@ export async function gatherTrustedEvidence(root: string | null, from: number, t
         failures.push(error.message);
       },
       onUnitExit: (exit) => {
-        if (isTrusted(verifyUnitExit(exit))) evidence.addExit(exit);
+        if (isTrusted(verifyUnitExit(exit, provenance))) evidence.addExit(exit);
       },
     }, emptyStats());
     for await (const denial of denials) {

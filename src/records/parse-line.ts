@@ -255,7 +255,7 @@ function parseJournalJsonLine(line: string, context: ParseContext): LineReading 
     const carried = parseTextLine(message, context);
     if (carried === null) return null;
     if ('malformed' in carried) return malformed(carried.reason, line);
-    return { ...carried, format: 'journal-json', host: carried.host ?? host, origin: journalOrigin(fieldsOf), text: line };
+    return { ...carried, format: 'journal-json', host: carried.host ?? host, origin: journalOrigin(fieldsOf, carried.origin.framed), text: line };
   }
   const parsed = readBody(body[1] as string, line);
   if ('malformed' in parsed) return parsed;
@@ -274,7 +274,7 @@ function parseJournalJsonLine(line: string, context: ParseContext): LineReading 
     fields,
     enriched,
     interpreted: false,
-    origin: journalOrigin(fieldsOf),
+    origin: journalOrigin(fieldsOf, false),
     text: line,
   };
 }

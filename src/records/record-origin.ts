@@ -12,8 +12,12 @@ export interface SenderTag {
  * underscore fields, which journald sets itself.
  */
 export type RecordOrigin =
-  /** A journal entry (`-o json`): journald's own `_TRANSPORT`, `_PID`, `_UID` and `_COMM`. */
-  | { channel: 'journal'; transport: string | null; pid: number | null; uid: number | null; comm: string | null }
+  /**
+   * A journal entry (`-o json`): journald's own `_TRANSPORT`, `_PID`, `_UID` and `_COMM`;
+   * `framed` when its MESSAGE holds anything before the record (a kernel message that quotes
+   * text, never the kernel's own record).
+   */
+  | { channel: 'journal'; transport: string | null; pid: number | null; uid: number | null; comm: string | null; framed: boolean }
   /**
    * A line of text. `sender` is its syslog tag, where the line shows one; `framed` says that
    * anything at all stands before the record (a time stamp, a host, a tag), as never in
@@ -57,9 +61,10 @@ function journalNumber(value: unknown): number | null {
 }
 
 /** A journal entry's origin, from the fields journald sets itself. */
-export function journalOrigin(entry: Record<string, unknown>): RecordOrigin {
+export function journalOrigin(entry: Record<string, unknown>, framed: boolean): RecordOrigin {
   return {
     channel: 'journal',
+    framed,
     transport: typeof entry._TRANSPORT === 'string' ? entry._TRANSPORT : null,
     pid: journalNumber(entry._PID),
     uid: journalNumber(entry._UID),

@@ -86,13 +86,14 @@ function parseJsonEntry(text: string): UnitExitRecord | null {
     const pid = Number(jsonString(fields.COREDUMP_PID));
     return {
       unit: coredumpUnit, source: 'coredump', time, timePrecise: time !== null, host,
-      pid: Number.isSafeInteger(pid) && pid > 0 ? pid : null, message: jsonString(fields.MESSAGE) ?? '', origin: journalOrigin(fields), text,
+      pid: Number.isSafeInteger(pid) && pid > 0 ? pid : null, message: jsonString(fields.MESSAGE) ?? '', origin: journalOrigin(fields, false), text,
     };
   }
   const message = jsonString(fields.MESSAGE);
   const unit = jsonString(fields.UNIT);
   if (message === null || unit === null) return null;
-  const exit = parseExitMessage(message, time, time !== null, host, journalOrigin(fields), text);
+  // PID 1's own message is exactly the exit message; anything before it is someone's framing.
+  const exit = parseExitMessage(message, time, time !== null, host, journalOrigin(fields, !message.startsWith(`${unit}: `)), text);
   return exit && exit.unit === unit ? exit : null;
 }
 

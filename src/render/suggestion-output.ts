@@ -1,9 +1,16 @@
 import { isTrusted, type DenialSummary, type Verification } from '../analysis/index.js';
-import type { DropInSuggestion, Finding } from '../systemd/index.js';
+import type { DropInSuggestion, Finding, UnitUser } from '../systemd/index.js';
 import { describeSyscall } from './explanation-text.js';
 import { safeJson } from './explanation-json.js';
 import { attributionLines } from './attribution-text.js';
 import { escapeForTerminal, formatTime, type Palette } from './terminal-text.js';
+
+/** Why `--write` left a finding out of the drop-in (docs/security.md). Part of `suggest --json`. */
+export type WithheldReason =
+  /** Nothing proves the kernel or auditd logged its records. */
+  | { code: 'unverified' }
+  /** Its trusted records are of processes that cannot be the unit's: another user's. */
+  | { code: 'other-user'; uids: (number | null)[]; user: UnitUser; userId: number | null };
 
 export interface SuggestionReport {
   unit: string;
@@ -17,8 +24,8 @@ export interface SuggestionReport {
     broader: string[];
     /** What vouches for the records behind it (docs/security.md). */
     verification: Verification;
-    /** True when --write left it out because nothing proves its records. */
-    withheld: boolean;
+    /** Why --write left it out of the drop-in, or null. */
+    withheld: WithheldReason | null;
   }[];
   dropIn: DropInSuggestion | null;
   /** The file `--write` wrote, and whether it replaced our earlier one. */
@@ -43,6 +50,7 @@ function unverifiedBecause(verification: Verification): string {
     case 'unverified':
       if (verification.reason === 'stored') return 'read from the store, and found in neither the journal nor auditd\'s log';
       if (verification.reason === 'journal-client') return 'a journal entry that any local program could have sent';
+      if (verification.reason === 'journal-copy') return 'journal JSON that seccomp-explain did not read from the journal itself, and found in neither the journal nor auditd\'s log';
       return 'a text line that any local user could have logged, found in neither the journal nor auditd\'s log';
     case 'impossible-sender':
       return `logged by ${escapeForTerminal(verification.sender)}, which is not the kernel`;
@@ -51,16 +59,28 @@ function unverifiedBecause(verification: Verification): string {
   }
 }
 
-function describeFinding(entry: SuggestionReport['findings'][number], palette: Palette): string[] {
+function describeUnitUser(user: UnitUser, userId: number | null): string {
+  if (user.code === 'root') return 'root';
+  if (user.code === 'dynamic') return 'a dynamic user';
+  const name = `user ${escapeForTerminal(user.name)}`;
+  return userId === null ? `${name}, whose uid could not be looked up` : `${name} (uid ${userId})`;
+}
+
+function withheldLine(reason: WithheldReason, verification: Verification, unit: string): string {
+  if (reason.code === 'unverified') return `  not written, unverified: ${unverifiedBecause(verification)}`;
+  const uids = reason.uids.map((uid) => (uid === null ? 'no uid' : `uid ${uid}`)).join(', ');
+  return `  not written: the kernel logged it for ${uids}, and ${escapeForTerminal(unit)} runs as ${describeUnitUser(reason.user, reason.userId)}`;
+}
+
+function describeFinding(entry: SuggestionReport['findings'][number], unit: string, palette: Palette): string[] {
   const { finding, broader } = entry;
   const summary = finding.summary;
   return [
     `${describeSyscall(summary)}  ${escapeForTerminal(summary.action)}  ${summary.count}×  ${escapeForTerminal(summary.exe ?? summary.comm ?? 'unknown program')}`,
     ...attributionLines(finding, broader),
-    ...(entry.withheld ? [palette.warning(`  not written, unverified: ${unverifiedBecause(entry.verification)}`)] : []),
+    ...(entry.withheld ? [palette.warning(withheldLine(entry.withheld, entry.verification, unit))] : []),
   ];
 }
-
 
 /** The human report: each finding, then the drop-in and how to apply it. */
 export function renderSuggestionText(report: SuggestionReport, palette: Palette): string {
@@ -68,11 +88,11 @@ export function renderSuggestionText(report: SuggestionReport, palette: Palette)
     palette.dim(`unit ${escapeForTerminal(report.unit)}: ${escapeForTerminal(report.howFound)}`),
     palette.dim(`files: ${escapeForTerminal(report.filesFrom)}; groups: ${escapeForTerminal(report.groupsSource)}`),
   ];
-  for (const entry of report.findings) out.push(...describeFinding(entry, palette));
+  for (const entry of report.findings) out.push(...describeFinding(entry, report.unit, palette));
   for (const warning of report.warnings) out.push(palette.warning(`warning: ${escapeForTerminal(warning)}`));
-  const withheld = report.findings.filter((entry) => entry.withheld).length;
-  if (withheld > 0) {
-    out.push(palette.warning(`warning: ${withheld} ${withheld === 1 ? 'call was' : 'calls were'} left out of the drop-in: nothing proves the kernel logged ${withheld === 1 ? 'it' : 'them'}. Feed the journal as JSON (journalctl -o json), auditd's log, or run on the host that logged them; --trust-input takes a log whose origin you know as it is (docs/security.md)`));
+  const unverified = report.findings.filter((entry) => entry.withheld?.code === 'unverified').length;
+  if (unverified > 0) {
+    out.push(palette.warning(`warning: ${unverified} ${unverified === 1 ? 'call was' : 'calls were'} left out of the drop-in: nothing proves the kernel logged ${unverified === 1 ? 'it' : 'them'}. Run this on the host that logged ${unverified === 1 ? 'it' : 'them'} (or give --root an image with its journal), name auditd's log, or, for a log whose origin you know, --trust-input (docs/security.md)`));
   }
   if (report.dropIn) {
     out.push('', `# ${report.dropIn.path}`, report.dropIn.text.trimEnd(), '');

@@ -14,3 +14,4 @@ export { isValidUnitName, templateOf } from './unit-name.js';
 export { identifyUnit, type DeniedProcess, type ExecStartEntry, type UnitIdentification } from './unit-identification.js';
 export { parseSystemctlShow, loadedFilterAllows, type LoadedUnitState } from './systemctl-show.js';
 export { unitWarnings } from './unit-warnings.js';
+export { unitUser, uidCanBeUnits, type UnitUser } from './unit-user.js';
