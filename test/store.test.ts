@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -235,18 +235,17 @@ describe('a locked or read-only store', () => {
     const directory = temporaryDirectory();
     const path = join(directory, 'denials.db');
     openDenialStore(path).close();
-    chmodSync(path, 0o644);
-    chmodSync(directory, 0o755);
-    // Root may write any file: then the child runs as nobody; otherwise the file is made read-only.
+    // Root may write any file: then the child becomes nobody, whose own store this is made; it
+    // starts as root, so the checkout need not be one nobody can enter.
     const asRoot = process.getuid?.() === 0;
-    if (!asRoot) {
-      chmodSync(path, 0o444);
-      chmodSync(directory, 0o555);
-    }
-    const result = spawnSync(process.execPath, [CHILD, 'open', path], { encoding: 'utf8', ...(asRoot ? { uid: 65534, gid: 65534 } : {}) });
+    const nobody = 65534;
+    if (asRoot) for (const file of [directory, path]) chownSync(file, nobody, nobody);
+    chmodSync(path, 0o444);
+    chmodSync(directory, 0o555);
+    const result = spawnSync(process.execPath, [CHILD, 'open', path, ...(asRoot ? [String(nobody)] : [])], { encoding: 'utf8' });
+    chmodSync(directory, 0o755);
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toMatchObject({ error: 'StoreReadOnlyError' });
-    chmodSync(directory, 0o755);
   });
 });
 
