@@ -142,17 +142,33 @@ describe('storing on the writer thread', () => {
   });
 
   it('stops the thread when reading the input fails, keeping what was committed', async () => {
+    const log = join(temporaryDirectory(), 'denials.log');
+    writeFileSync(log, [...denialLogChunks(20_000)].join(''));
+    const { denials } = await decodeAll([log]);
     const path = newStorePath();
     const thread = await StoreWriterThread.start(path);
-    const { denials } = await decodeAll([fixture('formats', 'auditd-realistic', 'audit.log')]);
-    async function* failingHalfway(): AsyncGenerator<Denial[]> {
-      yield denials.slice(0, 5);
+    const reported: number[] = [];
+    async function* failingAtTheEnd(): AsyncGenerator<Denial[]> {
+      yield* inBatches(denials, 1_000);
       throw new Error('the disk went away');
     }
-    await expect(thread.ingest(failingHalfway(), { ...INGEST, batchSize: 1 })).rejects.toThrow('the disk went away');
+    // 1 500 a transaction: 20 000 leave 500 that only the end of the input would commit.
+    const batchSize = 1_500;
+    await expect(thread.ingest(failingAtTheEnd(), { ...INGEST, batchSize, onCommit: (counts) => reported.push(counts.added) }))
+      .rejects.toThrow('the disk went away');
+    // 9 full messages of 2 048 were sent, at most 4 of them waiting: the thread had taken the
+    // 5th, so it had stored the first 4, and their commits were told before.
+    expect(reported.length).toBeGreaterThanOrEqual(Math.floor((4 * 2_048) / batchSize));
+    await expect(thread.ingest([denials], INGEST)).rejects.toThrow('the disk went away');
     await thread.close();
-    const store = openDenialStore(path, { readOnly: true });
-    expect(store.eventCount()).toBeLessThanOrEqual(5);
+    const store = new Database(path, { readonly: true });
+    const stored = store.prepare('SELECT count(*) FROM event').pluck().get() as number;
+    const run = store.prepare('SELECT added, finished_at FROM ingest_run').get() as { added: number; finished_at: number | null };
     store.close();
+    // Every commit reported is kept; nothing after the failure is: no partial batch, no end of the run.
+    expect(stored).toBeGreaterThanOrEqual(reported.at(-1) as number);
+    expect(stored % batchSize).toBe(0);
+    expect(stored).toBeLessThan(denials.length);
+    expect(run).toEqual({ added: stored, finished_at: null });
   });
 });

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -148,29 +148,41 @@ describe('opening a store', () => {
 
   it('upgrades an older schema on opening, keeping what it holds', async () => {
     const path = newStorePath();
-    const version1 = MIGRATIONS.filter((migration) => migration.version === 1);
-    const old = openDenialStore(path, {}, version1);
+    const old = openDenialStore(path);
     await ingestFile(old, fixture('formats', 'auditd-raw', 'input.log'));
     const before = old.explanation();
     old.close();
-    const version2: Migration = { version: 2, description: 'test: a later migration', sql: 'CREATE TABLE later_migration (x INTEGER);' };
-    const upgraded = openDenialStore(path, {}, [...version1, version2]);
-    expect(upgraded.schemaVersion()).toBe(2);
+    const later: Migration = { version: CURRENT_SCHEMA_VERSION + 1, description: 'test: a later migration', sql: 'CREATE TABLE later_migration (x INTEGER);' };
+    const upgraded = openDenialStore(path, {}, [...MIGRATIONS, later]);
+    expect(upgraded.schemaVersion()).toBe(CURRENT_SCHEMA_VERSION + 1);
     expect(upgraded.explanation()).toEqual(before);
     upgraded.close();
     const raw = new Database(path, { readonly: true });
-    expect(raw.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all()).toEqual([1, 2]);
+    expect(raw.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all()).toEqual([...MIGRATIONS.map((migration) => migration.version), later.version]);
     raw.close();
     // This program's own schema is now older than the file's.
-    expect(() => openDenialStore(path, {}, version1)).toThrow(StoreVersionError);
+    expect(() => openDenialStore(path)).toThrow(StoreVersionError);
+  });
+
+  it('upgrades a store of schema version 1, whose events are then paired as in a new one', async () => {
+    const lines = fixtureLines('formats', 'journal-duplicate', 'input.log');
+    const journald = `${lines.filter((line) => / audit\[\d+\]: SECCOMP /.test(line)).join('\n')}\n`;
+    const kernel = `${lines.filter((line) => / kernel: audit: type=1326 /.test(line)).join('\n')}\n`;
+    const path = newStorePath();
+    const version1 = MIGRATIONS.filter((migration) => migration.version === 1);
+    openDenialStore(path, {}, version1).close();
+    const store = openDenialStore(path);
+    expect(store.schemaVersion()).toBe(CURRENT_SCHEMA_VERSION);
+    const added = (await ingestText(store, kernel)).added;
+    expect(await ingestText(store, journald)).toEqual({ added: 0, known: added });
+    store.close();
   });
 
   it('does not upgrade a store opened read-only', () => {
     const path = newStorePath();
-    const version1 = MIGRATIONS.filter((migration) => migration.version === 1);
-    openDenialStore(path, {}, version1).close();
-    const version2: Migration = { version: 2, description: 'test', sql: 'CREATE TABLE later_migration (x INTEGER);' };
-    expect(() => openDenialStore(path, { readOnly: true }, [...version1, version2])).toThrow(StoreVersionError);
+    openDenialStore(path).close();
+    const later: Migration = { version: CURRENT_SCHEMA_VERSION + 1, description: 'test', sql: 'CREATE TABLE later_migration (x INTEGER);' };
+    expect(() => openDenialStore(path, { readOnly: true }, [...MIGRATIONS, later])).toThrow(StoreVersionError);
   });
 });
 
@@ -223,18 +235,17 @@ describe('a locked or read-only store', () => {
     const directory = temporaryDirectory();
     const path = join(directory, 'denials.db');
     openDenialStore(path).close();
-    chmodSync(path, 0o644);
-    chmodSync(directory, 0o755);
-    // Root may write any file: then the child runs as nobody; otherwise the file is made read-only.
+    // Root may write any file: then the child becomes nobody, whose own store this is made; it
+    // starts as root, so the checkout need not be one nobody can enter.
     const asRoot = process.getuid?.() === 0;
-    if (!asRoot) {
-      chmodSync(path, 0o444);
-      chmodSync(directory, 0o555);
-    }
-    const result = spawnSync(process.execPath, [CHILD, 'open', path], { encoding: 'utf8', ...(asRoot ? { uid: 65534, gid: 65534 } : {}) });
+    const nobody = 65534;
+    if (asRoot) for (const file of [directory, path]) chownSync(file, nobody, nobody);
+    chmodSync(path, 0o444);
+    chmodSync(directory, 0o555);
+    const result = spawnSync(process.execPath, [CHILD, 'open', path, ...(asRoot ? [String(nobody)] : [])], { encoding: 'utf8' });
+    chmodSync(directory, 0o755);
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toMatchObject({ error: 'StoreReadOnlyError' });
-    chmodSync(directory, 0o755);
   });
 });
 

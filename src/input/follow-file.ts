@@ -33,8 +33,15 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
  * appended. A rotation (the name now leads to another file) is followed once the old file is
  * read to its end; a truncation starts the file over; a file that is missing is waited for.
  * Ends when `signal` aborts, after the bytes already read are handed on.
+ *
+ * `waitForMore`: how long to wait before looking again, when the file is read to its end (or
+ * missing), in ms; or a function that resolves when it is time to look again (tests change
+ * the file there, each change made while nothing of the file is left unread).
  */
-export async function* followFile(path: string, signal: AbortSignal, pollMs = FOLLOW_POLL_MS): AsyncGenerator<Buffer> {
+export async function* followFile(
+  path: string, signal: AbortSignal, waitForMore: number | ((signal: AbortSignal) => Promise<void>) = FOLLOW_POLL_MS,
+): AsyncGenerator<Buffer> {
+  const wait = typeof waitForMore === 'number' ? (): Promise<void> => pause(waitForMore, signal) : (): Promise<void> => waitForMore(signal);
   let handle: FileHandle | null = null;
   let position = 0;
   const buffer = Buffer.alloc(FOLLOW_READ_BYTES);
@@ -44,7 +51,7 @@ export async function* followFile(path: string, signal: AbortSignal, pollMs = FO
         handle = await openOrNull(path);
         position = 0;
         if (handle === null) {
-          await pause(pollMs, signal);
+          await wait();
           continue;
         }
       }
@@ -65,7 +72,7 @@ export async function* followFile(path: string, signal: AbortSignal, pollMs = FO
         handle = null;
         continue;
       }
-      await pause(pollMs, signal);
+      await wait();
     }
   } finally {
     await handle?.close();

@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import { denialGroupKey } from '../analysis/index.js';
 import type { Denial, SeccompAction } from '../decode/index.js';
 import type { RecordFormat } from '../records/index.js';
+import { StoreDamageError } from './store-errors.js';
+import { storedInteger, storedRequiredText, storedText, storedTextList } from './stored-values.js';
 
 /** One `denial_group` row: what explain groups events by. */
 export interface DenialGroup {
@@ -48,7 +50,30 @@ interface ContextRow {
 }
 
 function contextFromRow(row: ContextRow): EventContext {
-  return { ...row, format: row.format as RecordFormat, notes: JSON.parse(row.notes) as string[] };
+  const where = (column: string): string => `event_context ${row.id} ${column}`;
+  return {
+    id: row.id,
+    uid: storedInteger(row.uid, where('uid')),
+    user: storedText(row.user, where('user')),
+    host: storedText(row.host, where('host')),
+    format: storedRequiredText(row.format, where('format')) as RecordFormat,
+    notes: storedTextList(row.notes, where('notes')),
+    unit: storedText(row.unit, where('unit')),
+  };
+}
+
+function groupFromRow(row: DenialGroup): DenialGroup {
+  const where = (column: string): string => `denial_group ${row.id} ${column}`;
+  return {
+    id: row.id,
+    exe: storedText(row.exe, where('exe')),
+    comm: storedText(row.comm, where('comm')),
+    arch: storedText(row.arch, where('arch')),
+    abi: storedText(row.abi, where('abi')),
+    nr: storedInteger(row.nr, where('nr')),
+    syscall: storedText(row.syscall, where('syscall')),
+    action: storedRequiredText(row.action, where('action')) as SeccompAction,
+  };
 }
 
 /** How many value sets are remembered per first value (RecentValues). */
@@ -136,7 +161,7 @@ class InternedRows<Row, Value> {
     let value = this.byId.get(id);
     if (value === undefined) {
       const row = this.selectById.get(id) as Row | undefined;
-      if (!row) throw new Error(`${this.table} ${id} is missing`);
+      if (!row) throw new StoreDamageError(`${this.table} ${id} is missing`);
       value = this.fromRow(row);
       this.byId.set(id, value);
     }
@@ -155,7 +180,7 @@ export class DenialGroups extends InternedRows<DenialGroup, DenialGroup> {
   );
 
   constructor(db: Database.Database) {
-    super(db, 'denial_group', ['exe', 'comm', 'arch', 'abi', 'nr', 'syscall', 'action'], (row) => row);
+    super(db, 'denial_group', ['exe', 'comm', 'arch', 'abi', 'nr', 'syscall', 'action'], groupFromRow);
   }
 
   /** The group's id, the row made when this is its first denial. Call inside a write transaction. */

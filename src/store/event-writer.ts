@@ -2,28 +2,12 @@ import type Database from 'better-sqlite3';
 import type { Denial } from '../decode/index.js';
 import type { DenialGroups, EventContexts } from './denial-dictionaries.js';
 import { hasAuditId, hostsAgree, recordDigest, recordHashKey } from './event-key.js';
+import { IndexedPartnerSearch, type PartnerSearch } from './event-pairing.js';
 
 export type WriteOutcome = 'added' | 'known';
 
-/**
- * How far apart a sighting without an audit id (journald's text copy, stamped to the second)
- * and the sighting with one may be stamped to be matched across ingests: the stamp is cut to
- * the second and may be journald's reception time. Narrower than EventDeduplicator's 26 hours,
- * which allow for a stamp read in another time zone: across ingests the candidates would be
- * every unmatched event of the program in two days (docs/store.md, "Pairing").
- */
-export const PAIRING_WINDOW_MS = 10_000;
-
 /** How many distinct normalised records an ingest remembers the occurrences of. */
 const OCCURRENCE_GENERATION_SIZE = 65_536;
-
-interface PartnerRow {
-  id: number;
-  time: number;
-  ip: string | null;
-  code: string | null;
-  context_id: number;
-}
 
 /** The SQL an ingest runs, prepared once per store. */
 export class EventWriteStatements {
@@ -33,8 +17,7 @@ export class EventWriteStatements {
   readonly selectRecordHash: Database.Statement;
   readonly insertRecordHash: Database.Statement;
   readonly insertEvent: Database.Statement;
-  readonly selectPartnersWithId: Database.Statement;
-  readonly selectPartnersWithoutId: Database.Statement;
+  readonly partners: PartnerSearch;
   readonly markPaired: Database.Statement;
   readonly selectAnyUnpairedWithoutId: Database.Statement;
   readonly selectEventContext: Database.Statement;
@@ -49,12 +32,7 @@ export class EventWriteStatements {
     this.insertEvent = db.prepare(`
       INSERT INTO event (run_id, group_id, context_id, time, time_precise, serial, pid, auid, code, signal, compat, ip, keyed_by_id, text)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.selectPartnersWithId = db.prepare(`
-      SELECT id, time, ip, code, context_id FROM event INDEXED BY event_report
-      WHERE group_id = ? AND time BETWEEN ? AND ? AND pid IS ? AND keyed_by_id = 1 AND paired = 0`);
-    this.selectPartnersWithoutId = db.prepare(`
-      SELECT id, time, ip, code, context_id FROM event INDEXED BY event_unpaired_without_id
-      WHERE group_id = ? AND pid IS ? AND time BETWEEN ? AND ? AND keyed_by_id = 0 AND paired = 0`);
+    this.partners = new IndexedPartnerSearch(db);
     this.markPaired = db.prepare('UPDATE event SET paired = 1 WHERE id = ?');
     this.selectAnyUnpairedWithoutId = db.prepare('SELECT EXISTS (SELECT 1 FROM event WHERE keyed_by_id = 0 AND paired = 0)').pluck();
     this.selectEventContext = db.prepare('SELECT context_id FROM event WHERE id = ?').pluck();
@@ -118,7 +96,7 @@ export class EventWriter {
       const known = time > this.newestAuditIdTime ? null : this.eventWithAuditId(time, serial, host);
       if (known !== null) return this.known(known, unit);
       const groupId = this.groups.idOf(denial);
-      const partner = this.unpairedWithoutId ? this.partner(this.statements.selectPartnersWithoutId, denial, groupId, time, true) : null;
+      const partner = this.unpairedWithoutId ? this.partner(false, denial, groupId, time) : null;
       const eventId = partner ?? this.insertEvent(denial, groupId, unit, true);
       this.statements.insertAuditId.run(time, serial, host, eventId);
       if (time > this.newestAuditIdTime) this.newestAuditIdTime = time;
@@ -129,7 +107,7 @@ export class EventWriter {
     const known = this.statements.selectRecordHash.get(key.second, digest) as number | undefined;
     if (known !== undefined) return this.known(known, unit);
     const groupId = this.groups.idOf(denial);
-    const partner = denial.time === null ? null : this.partner(this.statements.selectPartnersWithId, denial, groupId, denial.time, false);
+    const partner = denial.time === null ? null : this.partner(true, denial, groupId, denial.time);
     const eventId = partner ?? this.insertEvent(denial, groupId, unit, false);
     this.statements.insertRecordHash.run(key.second, digest, eventId);
     if (partner === null) this.unpairedWithoutId = true;
@@ -146,23 +124,13 @@ export class EventWriter {
   /**
    * The stored, still unmatched sighting of the other kind that is this one's partner: same
    * program and call (group), pid, ip and code, agreeing hosts, the nearest in time within
-   * PAIRING_WINDOW_MS. Marks it matched. One-to-one, as in EventDeduplicator.
+   * PAIRING_WINDOW_MS (event-pairing.ts). Marks it matched. One-to-one, as in EventDeduplicator.
    */
-  private partner(statement: Database.Statement, denial: Denial, groupId: number, time: number, arrivalHasId: boolean): number | null {
-    const low = time - PAIRING_WINDOW_MS;
-    const high = time + PAIRING_WINDOW_MS;
-    const rows = (arrivalHasId
-      ? statement.all(groupId, denial.pid, low, high)
-      : statement.all(groupId, low, high, denial.pid)) as PartnerRow[];
-    let best: PartnerRow | null = null;
-    for (const row of rows) {
-      if (row.ip !== denial.ip || row.code !== denial.code) continue;
-      if (!hostsAgree(this.contexts.get(row.context_id).host, denial.host)) continue;
-      if (best === null || Math.abs(row.time - time) < Math.abs(best.time - time)) best = row;
-    }
-    if (best === null) return null;
-    this.statements.markPaired.run(best.id);
-    return best.id;
+  private partner(wantsWithId: boolean, denial: Denial, groupId: number, time: number): number | null {
+    const place = { groupId, pid: denial.pid, ip: denial.ip, code: denial.code, time };
+    const partner = this.statements.partners.find(wantsWithId, place, (contextId) => hostsAgree(this.contexts.get(contextId).host, denial.host));
+    if (partner !== null) this.statements.markPaired.run(partner);
+    return partner;
   }
 
   private insertEvent(denial: Denial, groupId: number, unit: string | null, keyedById: boolean): number {

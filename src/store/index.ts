@@ -4,7 +4,7 @@ export { CURRENT_SCHEMA_VERSION } from './migrations.js';
 export { defaultStorePath, currentStorePathContext, SYSTEM_STORE_PATH, type StorePathContext } from './store-path.js';
 export {
   StoreError, StoreLockedError, StoreReadOnlyError, StoreCorruptError, StoreNotFoundError, StoreForeignError, StoreVersionError,
-  StoreOpenError,
+  StoreOpenError, StoreUnsafeError,
 } from './store-errors.js';
 export type { StoredDenialFilter } from './store-filter.js';
 export type { StoredExplanation } from './stored-summaries.js';

@@ -104,6 +104,16 @@ export const MIGRATIONS: readonly Migration[] = [
       PRAGMA application_id = ${STORE_APPLICATION_ID};
     `,
   },
+  {
+    version: 2,
+    description: 'unmatched sightings of each kind indexed by everything pairing compares but the host',
+    sql: `
+      -- Pairing (event-pairing.ts) finds the partner by group, pid, ip and code, the nearest in time.
+      DROP INDEX event_unpaired_without_id;
+      CREATE INDEX event_unpaired_without_id ON event (group_id, pid, ip, code, time) WHERE keyed_by_id = 0 AND paired = 0;
+      CREATE INDEX event_unpaired_with_id ON event (group_id, pid, ip, code, time) WHERE keyed_by_id = 1 AND paired = 0;
+    `,
+  },
 ];
 
 /** The schema version this program writes. */

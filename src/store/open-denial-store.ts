@@ -1,10 +1,11 @@
-import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { DenialStore } from './denial-store.js';
 import { MIGRATIONS, STORE_APPLICATION_ID, type Migration } from './migrations.js';
 import {
-  StoreCorruptError, StoreForeignError, StoreNotFoundError, StoreOpenError, StoreReadOnlyError, StoreVersionError, storeErrorFrom,
+  StoreCorruptError, StoreForeignError, StoreNotFoundError, StoreOpenError, StoreReadOnlyError, StoreUnsafeError, StoreVersionError,
+  storeErrorFrom,
 } from './store-errors.js';
 
 export interface OpenStoreOptions {
@@ -65,15 +66,70 @@ function inspectFile(path: string): 'missing' | 'empty' | 'database' {
   return 'database';
 }
 
+/** Write permission for the group and for others. */
+const GROUP_OR_OTHERS_WRITE = 0o022;
+/** The sticky bit: in such a directory only a file's owner may rename or remove it. */
+const STICKY = 0o1000;
+
+function modeText(status: Stats): string {
+  return `0${(status.mode & 0o7777).toString(8)}`;
+}
+
+/** The status of a path, or null when nothing is there. */
+function statusOf(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch (error) {
+    if (systemErrorCode(error) === 'ENOENT') return null;
+    throw new StoreOpenError(path, `${path}: ${(error as Error).message}`, null, { cause: error });
+  }
+}
+
+/**
+ * Refuses a store file, or its -wal or -shm (SQLite reads them as part of the store), that
+ * another user owns or that group or others may write: the store holds audit data, and what
+ * others write into it would be reported as this system's history (docs/store.md, "Whose
+ * store"). `user`: the invoking user's effective uid.
+ */
+function assertOwnStoreFiles(file: string, user: number): void {
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    const status = statusOf(path);
+    if (status === null) continue;
+    if (status.uid !== user) {
+      throw new StoreUnsafeError(file, `${path}: belongs to uid ${status.uid}, not to this user (uid ${user}): a store must be its user's own; it was left untouched`);
+    }
+    if ((status.mode & GROUP_OR_OTHERS_WRITE) !== 0) {
+      throw new StoreUnsafeError(file, `${path}: group or others may write it (mode ${modeText(status)}): a store must be its user's own; \`chmod go-w\` it if it is yours`);
+    }
+  }
+}
+
+/**
+ * Refuses to make a store in a directory another user owns, or that group or others may
+ * write without the sticky bit: they could put their own file (or -wal) in its place.
+ */
+function assertOwnDirectory(file: string, directory: string, user: number): void {
+  const status = statusOf(directory);
+  if (status === null) return; // Creating the file reports the missing directory.
+  if (status.uid !== user) {
+    throw new StoreUnsafeError(file, `${file}: the directory ${directory} belongs to uid ${status.uid}, not to this user (uid ${user}): a store is made only in a directory of its user's own`);
+  }
+  if ((status.mode & GROUP_OR_OTHERS_WRITE) !== 0 && (status.mode & STICKY) === 0) {
+    throw new StoreUnsafeError(file, `${file}: group or others may write the directory ${directory} (mode ${modeText(status)}): a store is made only in a directory they cannot write`);
+  }
+}
+
 /** Makes an empty store file, readable by its owner only: it holds audit data. */
-function createStoreFile(path: string, createDirectory: boolean): void {
+function createStoreFile(path: string, createDirectory: boolean, user: number | null): void {
   const directory = dirname(path);
   try {
     if (createDirectory) mkdirSync(directory, { recursive: true, mode: 0o700 });
+    if (user !== null) assertOwnDirectory(path, directory, user);
     closeSync(openSync(path, 'wx', 0o600));
   } catch (error) {
     const code = systemErrorCode(error);
-    if (code === 'EEXIST') return; // Made by another process meanwhile: open it.
+    if (error instanceof StoreUnsafeError) throw error;
+    if (code === 'EEXIST') return; // Made by another process meanwhile: open it (if it is ours).
     if (code === 'ENOENT') throw new StoreOpenError(path, `${path}: the directory ${directory} does not exist`, null, { cause: error });
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
       throw new StoreReadOnlyError(path, `${path}: cannot create the store in ${directory} (${(error as Error).message})`, null, { cause: error });
@@ -124,12 +180,15 @@ export function openDenialStore(path: string, options: OpenStoreOptions = {}, mi
   const file = resolve(path);
   const readOnly = options.readOnly === true;
   const latest = migrations.length === 0 ? 0 : (migrations[migrations.length - 1] as Migration).version;
+  // The invoking user; none where there are no uids (Windows).
+  const user = process.geteuid?.() ?? null;
   let found = inspectFile(file);
   if (found === 'missing') {
     if (readOnly) throw new StoreNotFoundError(file, `${file}: no store here yet (\`seccomp-explain ingest\` makes one)`);
-    createStoreFile(file, options.createDirectory === true);
+    createStoreFile(file, options.createDirectory === true, user);
     found = inspectFile(file);
   }
+  if (user !== null) assertOwnStoreFiles(file, user);
 
   let db: Database.Database | null = null;
   try {

@@ -33,8 +33,26 @@ export class StoreForeignError extends StoreError {}
 /** The store's schema is newer than this program knows, or older and opened read-only. */
 export class StoreVersionError extends StoreError {}
 
+/**
+ * The store file (or its -wal or -shm, or the directory a new store is made in) is another
+ * user's, or others may write it: using it would take in their data or hand them ours.
+ */
+export class StoreUnsafeError extends StoreError {}
+
 /** The file cannot be opened at all: a missing directory, no permission, not a file. */
 export class StoreOpenError extends StoreError {}
+
+/**
+ * A row that does not hold what this program writes (a column of the wrong type, notes that
+ * are not JSON, a reference to a missing row): raised where the row is read, without the
+ * path, and made a StoreCorruptError by storeErrorFrom.
+ */
+export class StoreDamageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreDamageError';
+  }
+}
 
 /** An error thrown by better-sqlite3: it carries SQLite's extended result code. */
 function sqliteCodeOf(error: unknown): string | null {
@@ -49,6 +67,9 @@ function sqliteCodeOf(error: unknown): string | null {
  */
 export function storeErrorFrom(error: unknown, path: string): unknown {
   if (error instanceof StoreError) return error;
+  if (error instanceof StoreDamageError) {
+    return new StoreCorruptError(path, `${path}: the store is damaged (${error.message}); it was left untouched: move it aside to start a new one`, null, { cause: error });
+  }
   const code = sqliteCodeOf(error);
   if (code === null) return error;
   const detail = (error as Error).message;
@@ -90,7 +111,7 @@ export interface ErrorParts {
 }
 
 const STORE_ERROR_CLASSES: ReadonlyMap<string, typeof StoreError> = new Map<string, typeof StoreError>(
-  [StoreError, StoreLockedError, StoreReadOnlyError, StoreCorruptError, StoreNotFoundError, StoreForeignError, StoreVersionError, StoreOpenError]
+  [StoreError, StoreLockedError, StoreReadOnlyError, StoreCorruptError, StoreNotFoundError, StoreForeignError, StoreVersionError, StoreOpenError, StoreUnsafeError]
     .map((errorClass) => [errorClass.name, errorClass]),
 );
 

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Denial } from '../decode/index.js';
 import type { DenialGroups, EventContexts } from './denial-dictionaries.js';
 import { eventCondition, type StoredDenialFilter } from './store-filter.js';
+import { storedInteger, storedRequiredText, storedText, storedTime } from './stored-values.js';
 
 /** A stored event as the Denial it was stored from, with the unit it was attributed to. */
 export interface StoredDenial extends Denial {
@@ -12,6 +13,7 @@ export interface StoredDenial extends Denial {
 export const STORED_DENIAL_COLUMNS = 'group_id, context_id, time, time_precise, serial, pid, auid, code, signal, compat, ip, text';
 
 export interface StoredDenialRow {
+  id?: number;
   group_id: number;
   context_id: number;
   time: number | null;
@@ -30,29 +32,30 @@ export interface StoredDenialRow {
 export function denialFromRow(row: StoredDenialRow, groups: DenialGroups, contexts: EventContexts): StoredDenial {
   const group = groups.get(row.group_id);
   const context = contexts.get(row.context_id);
+  const where = (column: string): string => `event${row.id === undefined ? '' : ` ${row.id}`} ${column}`;
   return {
-    time: row.time,
+    time: storedTime(row.time, where('time')),
     timePrecise: row.time_precise === 1,
-    serial: row.serial,
+    serial: storedInteger(row.serial, where('serial')),
     host: context.host,
-    pid: row.pid,
+    pid: storedInteger(row.pid, where('pid')),
     comm: group.comm,
     exe: group.exe,
     uid: context.uid,
     user: context.user,
-    auid: row.auid,
+    auid: storedInteger(row.auid, where('auid')),
     arch: group.arch,
     abi: group.abi,
     nr: group.nr,
     syscall: group.syscall,
     action: group.action,
-    code: row.code,
-    signal: row.signal,
+    code: storedText(row.code, where('code')),
+    signal: storedText(row.signal, where('signal')),
     compat: row.compat === null ? null : row.compat === 1,
-    ip: row.ip,
+    ip: storedText(row.ip, where('ip')),
     format: context.format,
     notes: [...context.notes],
-    text: row.text,
+    text: storedRequiredText(row.text, where('text')),
     unit: context.unit,
   };
 }

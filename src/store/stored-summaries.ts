@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { COUNTED_PIDS, LISTED_DENIALS, LISTED_PIDS, LISTED_VALUES, type DenialSummary, type ExplainStats } from '../analysis/index.js';
 import type { DenialGroups, EventContexts } from './denial-dictionaries.js';
 import { eventCondition, type StoredDenialFilter } from './store-filter.js';
+import { storedInteger, storedTime } from './stored-values.js';
 
 /** What `report` renders: the summaries explain would make of the stored events, and counts. */
 export interface StoredExplanation {
@@ -61,15 +62,18 @@ export function storedExplanation(db: Database.Database, groups: DenialGroups, c
 
   const summaries = totals.map((row): DenialSummary => {
     const group = groups.get(row.group_id);
-    const pids = distinctPids.all(row.group_id, ...condition.params) as number[];
+    const where = `the events of denial_group ${row.group_id}`;
+    const pids = (distinctPids.all(row.group_id, ...condition.params) as unknown[]).map((pid) => storedInteger(pid, `a pid of ${where}`) as number);
+    const first = storedTime(row.first, `the first time of ${where}`);
+    const last = storedTime(row.last, `the last time of ${where}`);
     const summary: DenialSummary = {
       abi: group.abi, arch: group.arch, nr: group.nr, syscall: group.syscall, action: group.action,
-      exe: group.exe, comm: group.comm, count: row.count, first: row.first, last: row.last,
+      exe: group.exe, comm: group.comm, count: row.count, first, last,
       pids: pids.slice(0, LISTED_PIDS), pidCount: Math.min(pids.length, COUNTED_PIDS),
       uids: [], users: [], hosts: [], formats: [], notes: [],
     };
-    for (const contextId of distinctContexts.all(row.group_id, ...condition.params) as number[]) {
-      const context = contexts.get(contextId);
+    for (const contextId of distinctContexts.all(row.group_id, ...condition.params) as unknown[]) {
+      const context = contexts.get(storedInteger(contextId, `a context of ${where}`) as number);
       addDistinct(summary.uids, context.uid);
       addDistinct(summary.users, context.user);
       addDistinct(summary.hosts, context.host);
