@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DenialAggregator, LISTED_DENIALS } from '../src/analysis/index.js';
+import { DenialAggregator, DistinctFingerprints, LISTED_DENIALS } from '../src/analysis/index.js';
+import { openDenialStore } from '../src/store/index.js';
 import { CLI, decodeAll, runCli, temporaryDirectories } from './support/run.js';
 
 const scratch = temporaryDirectories('bounded-memory');
@@ -69,5 +70,16 @@ describe('many distinct denials', () => {
     expect(document.denials.at(-1)?.exe).toBe(`/opt/app${LISTED_DENIALS - 1}/bin/prog`);
     expect(document.stats).toMatchObject({ records: LISTED_DENIALS + 10, filtered: 0, overflow: 10 });
     expect(report.stderr).toContain('seccomp-explain: 10 more distinct denials were counted, not listed');
+    // watch tells every stored distinct denial from a new one, past the listed ones too.
+    const store = openDenialStore(db, { readOnly: true });
+    const seen = new DistinctFingerprints(LISTED_DENIALS * 2);
+    try {
+      for (const key of store.groupKeys()) seen.add(key);
+    } finally {
+      store.close();
+    }
+    expect(seen.count).toBe(LISTED_DENIALS + 10);
+    expect(seen.addNew(`/opt/app${LISTED_DENIALS + 5}/bin/prog`)).toBe(true);
+    expect(seen.addNew(`/opt/app${LISTED_DENIALS + 5}/bin/prog`)).toBe(false);
   }, 60_000);
 });

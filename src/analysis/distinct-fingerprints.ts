@@ -36,12 +36,17 @@ export class DistinctFingerprints {
   }
 
   add(text: string): void {
-    if (this.used >= this.limit) return;
+    this.addNew(text);
+  }
+
+  /** Adds the text; true when it was not there before (false too once saturated). */
+  addNew(text: string): boolean {
+    if (this.used >= this.limit) return false;
     const [high, low] = fingerprint(text);
-    if (this.insert(high, low)) {
-      this.used++;
-      if (this.used * 2 > this.slots.length / 2) this.grow();
-    }
+    if (!this.insert(high, low)) return false;
+    this.used++;
+    if (this.used * 2 > this.slots.length / 2) this.grow();
+    return true;
   }
 
   /** Puts the fingerprint in its slot (linear probing); false when it was there already. */

@@ -6,3 +6,4 @@ export {
   verifyDenial, verifyUnitExit, isTrusted, canBeVouchedFor, type InputProvenance, type Verification, type UnverifiedReason,
 } from './record-trust.js';
 export { TrustedEvidence, sightingOf, CONFIRMATION_WINDOW_MS, EVIDENCE_LIMIT, type EventSighting } from './trusted-evidence.js';
+export { DistinctFingerprints } from './distinct-fingerprints.js';

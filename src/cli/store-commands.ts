@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { denialGroupKey, emptyStats, type DenialFilter, type ExplainStats } from '../analysis/index.js';
+import { DistinctFingerprints, denialGroupKey, emptyStats, type DenialFilter, type ExplainStats } from '../analysis/index.js';
 import { hostAbi, loadBundledSyscallTables, type AbiRegistry, type Denial } from '../decode/index.js';
 import { commandSource, fileSource, followedFileSource, stdinSource, type InputSource } from '../input/index.js';
 import {
@@ -13,6 +13,9 @@ import { ExitCode, UsageError } from './exit-code.js';
 import { readDenialBatches } from './read-denials.js';
 import { printMessage } from './stderr-message.js';
 import { parseTimeSpec } from './time-spec.js';
+
+/** Distinct denials `watch` tells apart, stored and new: a million fingerprints take at most 32 MB. */
+const WATCHED_DENIALS = 1_000_000;
 
 export const DB_OPTION_HELP = 'the store (default: /var/lib/seccomp-explain/denials.db as root, else $XDG_STATE_HOME/seccomp-explain/denials.db)';
 
@@ -200,7 +203,9 @@ async function runWatch(file: string | undefined, options: WatchOptions): Promis
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const seen = new Set(store.explanation({}).summaries.map(denialGroupKey));
+    // Bounded whatever the history holds: a fingerprint per distinct denial, not its text.
+    const seen = new DistinctFingerprints(WATCHED_DENIALS);
+    for (const key of store.groupKeys()) seen.add(key);
     const source: InputSource = file !== undefined
       ? followedFileSource(file, stop.signal)
       : commandSource('journalctl', ['-f', '-o', 'json', '--no-pager', '-b'], stop.signal);
@@ -213,11 +218,7 @@ async function runWatch(file: string | undefined, options: WatchOptions): Promis
     async function* printingNew(): AsyncGenerator<Denial[]> {
       for await (const batch of batches) {
         for (const denial of batch) {
-          const key = denialGroupKey(denial);
-          if (!seen.has(key)) {
-            seen.add(key);
-            process.stdout.write(renderDenialLine(denial, palette));
-          }
+          if (seen.addNew(denialGroupKey(denial))) process.stdout.write(renderDenialLine(denial, palette));
         }
         yield batch;
       }

@@ -200,6 +200,11 @@ export class DenialStore {
   }
 
   /** What `report` shows: the stored events the filter keeps, summarised as explain does. */
+  /** The key of every distinct denial stored (denialGroupKey), one at a time. */
+  *groupKeys(): Generator<string> {
+    for (const key of this.db.prepare('SELECT key FROM denial_group').pluck().iterate()) yield key as string;
+  }
+
   explanation(filter: StoredDenialFilter = {}): StoredExplanation {
     return withStoreErrors(this.path, () => storedExplanation(this.db, this.groups, this.contexts, filter));
   }
