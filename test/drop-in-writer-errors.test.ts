@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DropInNotWritten, writeDropIn } from '../src/cli/drop-in-writer.js';
 import { UsageError } from '../src/cli/exit-code.js';
-import { CLI, fixture, temporaryDirectories, type CliResult } from './support/run.js';
+import { CLI, cliForOtherUsers, fixture, temporaryDirectories, type CliResult } from './support/run.js';
 
 const temporaryDirectory = temporaryDirectories('drop-in-writer-errors');
 const LOG = fixture('rig', '01-mattermost-setrlimit', 'dmesg.log');
@@ -20,8 +20,13 @@ function imageWithUnit(unit: string): string {
   return root;
 }
 
+let cliForNobody: string | null = null;
+
+/** Runs the command, as `asUser` when given, with the log on standard input (the checkout may be closed to that user). */
 function run(args: string[], asUser: number | undefined = undefined): CliResult {
-  const result = spawnSync(process.execPath, [CLI, ...args], {
+  if (asUser !== undefined) cliForNobody ??= cliForOtherUsers(temporaryDirectory());
+  const result = spawnSync(process.execPath, [asUser === undefined ? CLI : cliForNobody as string, ...args], {
+    input: readFileSync(LOG),
     encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH ?? '', TZ: 'UTC' }, uid: asUser, gid: asUser,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -31,7 +36,7 @@ describe('file-system errors of suggest --write are the user\'s situation: one l
   it('ENAMETOOLONG: a unit name of 255 bytes has no room for its ".d" directory', () => {
     const unit = `${'a'.repeat(247)}.service`;
     const root = imageWithUnit(unit);
-    const result = run(['suggest', '--systemd-version', '252', '--unit', unit, '--root', root, '--write', '--trust-input', LOG]);
+    const result = run(['suggest', '--systemd-version', '252', '--unit', unit, '--root', root, '--write', '--trust-input']);
     expect(result.stderr).toBe(`seccomp-explain: cannot write ${root}/etc/systemd/system/${unit}.d: file name too long\n`);
     expect(result.status).toBe(2);
     // The drop-in it could not write is printed, for merging by hand.
@@ -46,7 +51,7 @@ describe('file-system errors of suggest --write are the user\'s situation: one l
     const dropIn = join(directory, 'zz-seccomp-explain.conf');
     writeFileSync(dropIn, '# Written by seccomp-explain 0.1.0\n[Service]\nSystemCallFilter=mount\n');
     chmodSync(dropIn, isRoot ? 0o600 : 0o000);
-    const result = run(['suggest', '--systemd-version', '252', '--unit', 'rigtest.service', '--root', root, '--write', '--trust-input', LOG], isRoot ? NOBODY : undefined);
+    const result = run(['suggest', '--systemd-version', '252', '--unit', 'rigtest.service', '--root', root, '--write', '--trust-input'], isRoot ? NOBODY : undefined);
     expect(result.stderr).toBe([
       `seccomp-explain: warning: skipped ${dropIn}: permission denied`,
       `seccomp-explain: cannot read ${dropIn}: permission denied (run as root?)`,

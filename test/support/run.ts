@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -33,6 +33,25 @@ export function temporaryDirectories(prefix: string): () => string {
     made.push(directory);
     return directory;
   };
+}
+
+/** What of the checkout the built command needs at run time: the modules it loads, its tables. */
+const RUNTIME_PARTS = [
+  'package.json', 'dist/src', 'syscall-tables', 'node_modules/commander', 'node_modules/bindings', 'node_modules/file-uri-to-path',
+  'node_modules/better-sqlite3/package.json', 'node_modules/better-sqlite3/lib', 'node_modules/better-sqlite3/build/Release/better_sqlite3.node',
+];
+
+/**
+ * A copy of the built command in `directory` (made readable by all) that another user can run:
+ * the checkout itself may be in a directory only its owner can enter. Returns its main.js.
+ */
+export function cliForOtherUsers(directory: string): string {
+  chmodSync(directory, 0o755);
+  for (const part of RUNTIME_PARTS) {
+    mkdirSync(dirname(join(directory, part)), { recursive: true, mode: 0o755 });
+    cpSync(join(REPO, part), join(directory, part), { recursive: true });
+  }
+  return join(directory, 'dist', 'src', 'cli', 'main.js');
 }
 
 export function fixture(...parts: string[]): string {
