@@ -491,6 +491,43 @@ function logForChildIngests(events: number): { input: string; path: string } {
   return { input, path: join(directory, 'denials.db') };
 }
 
+/** Opens the store in a child process; what it printed ({"ok":true} or the error). */
+function openInChild(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CHILD, 'open', path], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', () => resolve(output.trim()));
+  });
+}
+
+describe('a new store opened while another process reads it', () => {
+  // Turning a new file into a WAL store needs it to itself, and SQLite does not wait for that:
+  // a second process opening the same new store at that moment must wait, not fail.
+  it('waits until the reader is done, and opens it', async () => {
+    const path = join(temporaryDirectory(), 'denials.db');
+    writeFileSync(path, '', { mode: 0o600 });
+    const reader = new Database(path);
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM sqlite_master').get();
+    const opened = openInChild(path);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    reader.exec('COMMIT');
+    reader.close();
+    expect(await opened).toBe('{"ok":true}');
+  });
+
+  it('many processes opening one new store at once all open it, none is told it is locked', async () => {
+    for (let round = 0; round < 6; round++) {
+      const path = join(temporaryDirectory(), 'denials.db');
+      const outputs = await Promise.all(Array.from({ length: 12 }, () => openInChild(path)));
+      expect(outputs).toEqual(Array.from({ length: 12 }, () => '{"ok":true}'));
+    }
+  }, 60_000);
+});
+
 describe('two processes ingesting at once', () => {
   it('take turns per batch and store each event once', async () => {
     const events = 30_000;

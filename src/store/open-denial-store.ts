@@ -171,6 +171,31 @@ function appliedVersion(db: Database.Database): number {
   return exists ? ((db.prepare('SELECT max(version) FROM schema_version').pluck().get() as number | null) ?? 0) : 0;
 }
 
+function isBusy(error: unknown): boolean {
+  return typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('SQLITE_BUSY');
+}
+
+/**
+ * Puts the store in WAL mode. Converting the journal needs the file to itself, and SQLite does
+ * not wait for that (the busy timeout does not apply): while other processes open the same new
+ * store, the conversion is tried again until one of them has made it, or `budgetMs` is spent.
+ * WAL mode stays with the file, so later opens only read it.
+ */
+function useWriteAheadLog(db: Database.Database, file: string, budgetMs: number): void {
+  const deadline = Date.now() + budgetMs;
+  for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+    try {
+      if (db.pragma('journal_mode', { simple: true }) === 'wal') return;
+      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      if (mode === 'wal') return;
+      if (Date.now() >= deadline) throw new StoreOpenError(file, `${file}: cannot use write-ahead logging (journal mode stays ${String(mode)})`);
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= deadline) throw error;
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause);
+  }
+}
+
 /**
  * Opens the store at `path`, making it when missing (unless read-only) and upgrading an older
  * schema. Errors are StoreError subclasses that say what to do: a corrupt or foreign file is
@@ -197,8 +222,7 @@ export function openDenialStore(path: string, options: OpenStoreOptions = {}, mi
     const version = schemaVersionOf(db, file);
     if (!readOnly) {
       if (found === 'empty') db.pragma(`page_size = ${PAGE_SIZE}`);
-      const mode = db.pragma('journal_mode = WAL', { simple: true });
-      if (mode !== 'wal') throw new StoreOpenError(file, `${file}: cannot use write-ahead logging (journal mode stays ${String(mode)})`);
+      useWriteAheadLog(db, file, options.busyTimeoutMs ?? 5_000);
       db.pragma('synchronous = NORMAL');
       db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
       db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
