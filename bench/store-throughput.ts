@@ -22,7 +22,7 @@ import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { emptyStats } from '../src/analysis/index.js';
-import { readDenials } from '../src/cli/read-denials.js';
+import { readDenials } from '../src/app/read-denials.js';
 import { loadBundledSyscallTables, type Denial } from '../src/decode/index.js';
 import { fileSource } from '../src/input/index.js';
 import { formatCount } from '../src/render/index.js';

@@ -11,7 +11,7 @@ import { writeChunks } from './chunked-output.js';
 import { colourWanted } from './colour-choice.js';
 import { ExitCode, UsageError } from './exit-code.js';
 import { ProgressLine } from './progress-line.js';
-import { readDenials } from './read-denials.js';
+import { readDenials } from '../app/read-denials.js';
 import { printMessage } from './stderr-message.js';
 import { DB_OPTION_HELP, denialFilterOptions, openStore } from './store-commands.js';
 import { chooseGroups, loadUnit, rootOption, type LoadedUnit } from './unit-loading.js';

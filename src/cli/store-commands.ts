@@ -10,7 +10,7 @@ import { isValidUnitName } from '../systemd/index.js';
 import { writeChunks } from './chunked-output.js';
 import { colourWanted } from './colour-choice.js';
 import { ExitCode, UsageError } from './exit-code.js';
-import { readDenialBatches } from './read-denials.js';
+import { readDenialBatches } from '../app/read-denials.js';
 import { printMessage } from './stderr-message.js';
 import { parseTimeSpec } from './time-spec.js';
 

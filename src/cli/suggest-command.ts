@@ -19,9 +19,9 @@ import { DropInNotWritten, SYSTEM_UNIT_DIRECTORY, writeDropIn } from './drop-in-
 import { colourWanted } from './colour-choice.js';
 import { printMessage } from './stderr-message.js';
 import { ExitCode, UsageError } from './exit-code.js';
-import { readDenials } from './read-denials.js';
+import { readDenials } from '../app/read-denials.js';
 import { DB_OPTION_HELP, openStore } from './store-commands.js';
-import { fileProvenance, gatherTrustedEvidence, TRUSTED_JOURNAL_MATCHES } from './trusted-sources.js';
+import { fileProvenance, gatherTrustedEvidence, TRUSTED_JOURNAL_MATCHES } from '../app/trusted-sources.js';
 import { chooseGroups, hostRunsSystemd, loadUnit, rootOption } from './unit-loading.js';
 import { lookUpUnitUserId } from './unit-user-id.js';
 import { listExecStarts } from './unit-tree.js';

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
 import { emptyStats, type ExplainStats } from '../../src/analysis/index.js';
-import { readDenials } from '../../src/cli/read-denials.js';
+import { readDenials } from '../../src/app/read-denials.js';
 import type { Denial } from '../../src/decode/index.js';
 import { loadBundledSyscallTables } from '../../src/decode/index.js';
 import { fileSource, stdinSource, type InputSource } from '../../src/input/index.js';

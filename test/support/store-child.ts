@@ -11,7 +11,7 @@
  */
 import Database from 'better-sqlite3';
 import { emptyStats } from '../../src/analysis/index.js';
-import { readDenials } from '../../src/cli/read-denials.js';
+import { readDenials } from '../../src/app/read-denials.js';
 import { loadBundledSyscallTables } from '../../src/decode/index.js';
 import { fileSource } from '../../src/input/index.js';
 import { openDenialStore, StoreError } from '../../src/store/index.js';
