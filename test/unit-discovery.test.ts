@@ -1,11 +1,12 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { RootUnitFileSystem } from '../src/cli/unit-tree.js';
 import {
   InMemoryUnitFileSystem, listExecStarts, loadUnitFiles, resolveInImage, UNIT_FILE_SIZE_LIMIT, UnitNotLoaded,
-  type InMemoryEntry, type SkippedUnitFile, type UnitConfiguration, type UnitFileSystem,
+  type InMemoryEntry, type SkippedUnitFile, type UnitConfiguration, type UnitFileSystem, userIdFromPasswd,
 } from '../src/systemd/index.js';
 import { temporaryDirectories } from './support/run.js';
 
@@ -178,5 +179,21 @@ describe('the disk and the in-memory file system give the same unit', () => {
       ],
       skipped: [{ path: `${root}/etc/systemd/system/foo@bar.service.d/20-fifo.conf`, linkedTo: null, reason: { code: 'not-regular', kind: 'fifo' } }],
     });
+  });
+});
+
+describe('src/systemd/ stays off the disk', () => {
+  it('no module but syscall-groups.ts (the bundled tables) imports node:fs or runs a command', () => {
+    const directory = join(dirname(fileURLToPath(import.meta.url)), '../src/systemd');
+    const readers = readdirSync(directory).filter((name) => /from 'node:(fs|child_process)/.test(readFileSync(join(directory, name), 'utf8')));
+    expect(readers).toEqual(['syscall-groups.ts']);
+  });
+});
+
+describe('User= names are looked up in /etc/passwd\'s text', () => {
+  it('the third field of the line whose first is the name; a line without a numeric uid is none', () => {
+    const passwd = 'root:x:0:0::/root:/bin/sh\nwww-data:x:33:33::/var/www:/usr/sbin/nologin\nbroken:x:notanumber:1::/:/bin/false\n';
+    expect([userIdFromPasswd(passwd, 'www-data'), userIdFromPasswd(passwd, 'root'), userIdFromPasswd(passwd, 'broken'), userIdFromPasswd(passwd, 'www')])
+      .toEqual([33, 0, null, null]);
   });
 });
