@@ -1,41 +1,67 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { UNIT_FILE_SIZE_LIMIT, type FileSkipReason, type UnitPathKind } from '../systemd/index.js';
 
-/** The most a unit file, drop-in, saved `systemctl cat` or saved group table may hold: real ones are a few KiB. */
-export const UNIT_FILE_SIZE_LIMIT = 1024 * 1024;
+export { UNIT_FILE_SIZE_LIMIT };
 
-/** A file that was not read, and why, in words fit for `cannot read PATH: WHY` or `skipped PATH: WHY`. */
-export class FileNotRead extends Error {
-  override name = 'FileNotRead';
+const KIND_WORDS: Record<Exclude<UnitPathKind, 'file' | 'missing'>, string> = {
+  directory: 'a directory',
+  fifo: 'a FIFO',
+  'character-device': 'a character device',
+  'block-device': 'a block device',
+  socket: 'a socket',
+  'symbolic-link': 'a symbolic link',
+  other: 'not a regular file',
+};
 
-  constructor(readonly path: string, readonly why: string) {
-    super(`${path}: ${why}`);
+/** Why a file was not read, in words fit for `cannot read PATH: WHY` or `skipped PATH: WHY`. */
+export function skipReasonWords(reason: FileSkipReason): string {
+  switch (reason.code) {
+    case 'not-regular': return `${KIND_WORDS[reason.kind]}, not a regular file`;
+    case 'too-large': return `larger than ${reason.limit / 1024 / 1024} MiB, more than any unit file`;
+    case 'missing': return 'no such file';
+    case 'permission-denied': return 'permission denied';
+    case 'error': return reason.message;
   }
 }
 
-function kindOf(status: Stats): string {
-  if (status.isDirectory()) return 'a directory';
-  if (status.isFIFO()) return 'a FIFO';
-  if (status.isCharacterDevice()) return 'a character device';
-  if (status.isBlockDevice()) return 'a block device';
-  if (status.isSocket()) return 'a socket';
-  if (status.isSymbolicLink()) return 'a symbolic link';
-  return 'not a regular file';
+/** A file that was not read, and why. */
+export class FileNotRead extends Error {
+  override name = 'FileNotRead';
+  readonly why: string;
+
+  constructor(readonly path: string, readonly reason: FileSkipReason) {
+    const why = skipReasonWords(reason);
+    super(`${path}: ${why}`);
+    this.why = why;
+  }
+}
+
+/** What `status` names (from lstat, fstat or stat). */
+export function pathKindOf(status: Stats): UnitPathKind {
+  if (status.isFile()) return 'file';
+  if (status.isDirectory()) return 'directory';
+  if (status.isFIFO()) return 'fifo';
+  if (status.isCharacterDevice()) return 'character-device';
+  if (status.isBlockDevice()) return 'block-device';
+  if (status.isSocket()) return 'socket';
+  if (status.isSymbolicLink()) return 'symbolic-link';
+  return 'other';
 }
 
 function notRegular(path: string, status: Stats): FileNotRead {
-  return new FileNotRead(path, `${kindOf(status)}, not a regular file`);
+  return new FileNotRead(path, { code: 'not-regular', kind: pathKindOf(status) as Exclude<UnitPathKind, 'file' | 'missing'> });
 }
 
 function tooLarge(path: string): FileNotRead {
-  return new FileNotRead(path, `larger than ${UNIT_FILE_SIZE_LIMIT / 1024 / 1024} MiB, more than any unit file`);
+  return new FileNotRead(path, { code: 'too-large', limit: UNIT_FILE_SIZE_LIMIT });
 }
 
-function errorWhy(error: unknown): string {
+function errorReason(error: unknown): FileSkipReason {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'ELOOP') return 'a symbolic link';
-  return (error as Error).message;
+  if (code === 'ENOENT') return { code: 'missing' };
+  if (code === 'EACCES' || code === 'EPERM') return { code: 'permission-denied' };
+  if (code === 'ELOOP') return { code: 'not-regular', kind: 'symbolic-link' };
+  return { code: 'error', message: (error as Error).message };
 }
 
 /**
@@ -51,7 +77,7 @@ export function readRegularFile(path: string, options: { followLinks: boolean })
   try {
     status = options.followLinks ? statSync(path) : lstatSync(path);
   } catch (error) {
-    throw new FileNotRead(path, errorWhy(error));
+    throw new FileNotRead(path, errorReason(error));
   }
   if (!status.isFile()) throw notRegular(path, status);
   if (status.size > UNIT_FILE_SIZE_LIMIT) throw tooLarge(path);
@@ -59,7 +85,7 @@ export function readRegularFile(path: string, options: { followLinks: boolean })
   try {
     descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (options.followLinks ? 0 : constants.O_NOFOLLOW));
   } catch (error) {
-    throw new FileNotRead(path, errorWhy(error));
+    throw new FileNotRead(path, errorReason(error));
   }
   try {
     const opened = fstatSync(descriptor);
@@ -79,7 +105,7 @@ export function readRegularFile(path: string, options: { followLinks: boolean })
     }
   } catch (error) {
     if (error instanceof FileNotRead) throw error;
-    throw new FileNotRead(path, errorWhy(error));
+    throw new FileNotRead(path, errorReason(error));
   } finally {
     closeSync(descriptor);
   }

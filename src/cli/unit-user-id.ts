@@ -1,15 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { posix } from 'node:path';
-import type { UnitUser } from '../systemd/index.js';
+import { userIdFromPasswd, type UnitUser } from '../systemd/index.js';
 import { readRegularFile } from './regular-file.js';
-
-function fromPasswd(text: string, name: string): number | null {
-  for (const line of text.split('\n')) {
-    const [entryName, , uid] = line.split(':');
-    if (entryName === name && uid !== undefined && /^\d{1,10}$/.test(uid)) return Number(uid);
-  }
-  return null;
-}
 
 /**
  * The uid of a unit's `User=`: a number as it is; a name from the image's or this host's
@@ -19,13 +11,13 @@ export function lookUpUnitUserId(user: UnitUser, root: string | null): number | 
   if (user.code !== 'named') return user.code === 'root' ? 0 : null;
   if (/^\d{1,10}$/.test(user.name)) return Number(user.name);
   try {
-    const found = fromPasswd(readRegularFile(posix.join(root ?? '/', 'etc/passwd'), { followLinks: root === null }), user.name);
+    const found = userIdFromPasswd(readRegularFile(posix.join(root ?? '/', 'etc/passwd'), { followLinks: root === null }), user.name);
     if (found !== null || root !== null) return found;
   } catch {
     if (root !== null) return null;
   }
   try {
-    return fromPasswd(execFileSync('getent', ['passwd', '--', user.name], { encoding: 'utf8', timeout: 5_000, stdio: ['ignore', 'pipe', 'ignore'] }), user.name);
+    return userIdFromPasswd(execFileSync('getent', ['passwd', '--', user.name], { encoding: 'utf8', timeout: 5_000, stdio: ['ignore', 'pipe', 'ignore'] }), user.name);
   } catch {
     return null;
   }

@@ -54,7 +54,7 @@ function written(assignment: UnitAssignment): string {
   return `${assignment.key}=${assignment.value}`;
 }
 
-/** Directives whose seccomp filters return an errno, and the calls they can stop (docs: systemd-seccomp §4.2). */
+/** Directives whose seccomp filters return an errno, and the calls they can stop (systemd.exec(5), each directive). */
 const ERRNO_DIRECTIVES: readonly { directive: string; calls: readonly string[] }[] = [
   { directive: 'RestrictAddressFamilies=', calls: ['socket'] },
   { directive: 'RestrictNamespaces=', calls: ['unshare', 'clone', 'clone3', 'setns'] },
@@ -77,7 +77,7 @@ function setDirectives(assignments: UnitAssignment[]): Map<string, UnitAssignmen
 }
 
 /**
- * Says which of the unit's settings produced a denial (docs: systemd-seccomp §4.3, §8):
+ * Says which of the unit's settings produced a denial (docs/systemd-model.md):
  * kill_thread on an ABI the unit does not admit is SystemCallArchitectures=; a kill the
  * replayed SystemCallFilter= denies is that filter, through the line and group that took the
  * call away; an errno lists every directive that could have returned it; a call the unit

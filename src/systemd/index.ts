@@ -15,3 +15,12 @@ export { identifyUnit, type DeniedProcess, type ExecStartEntry, type UnitIdentif
 export { parseSystemctlShow, loadedFilterAllows, type LoadedUnitState } from './systemctl-show.js';
 export { unitWarnings } from './unit-warnings.js';
 export { unitUser, uidCanBeUnits, type UnitUser } from './unit-user.js';
+export {
+  UNIT_FILE_SIZE_LIMIT, resolveInImage, type FileSkipReason, type FileText, type UnitFileSystem, type UnitPathKind,
+} from './unit-file-system.js';
+export {
+  loadUnitFiles, listExecStarts, UnitNotLoaded, type SkippedFileReporter, type SkippedUnitFile, type UnitNotLoadedReason,
+} from './unit-discovery.js';
+export { InMemoryUnitFileSystem, type InMemoryEntry } from './in-memory-unit-file-system.js';
+export { execStartPrograms, programOf } from './exec-start.js';
+export { userIdFromPasswd } from './passwd.js';

@@ -56,7 +56,7 @@ function expandWord(name: string, groups: SystemdGroups, warnings: string[]): st
 
 /**
  * Replays every `SystemCallFilter=` assignment in application order, as systemd merges them
- * (load-fragment.c `config_parse_syscall_filter()`; docs: systemd-seccomp §1.2): an empty value
+ * (load-fragment.c `config_parse_syscall_filter()`; systemd.exec(5), SystemCallFilter=): an empty value
  * resets; the first assignment after that picks allow or deny mode (`~`), and an allow list
  * starts from `@default`; in allow mode a plain word allows and a `~` word removes (or, with
  * `:errno`, stores an errno); in deny mode a `~` word denies and a plain word removes.

@@ -6,7 +6,7 @@ export interface LoadedUnitState {
   syscallFilter: { allowList: boolean; names: Set<string> } | null;
 }
 
-/** Reads `systemctl show -p NeedDaemonReload -p SystemCallFilter UNIT` output (docs: systemd-seccomp §6). */
+/** Reads `systemctl show -p NeedDaemonReload -p SystemCallFilter UNIT` output (systemctl(1) `show`). */
 export function parseSystemctlShow(text: string): LoadedUnitState {
   const properties = new Map<string, string>();
   for (const line of text.split('\n')) {

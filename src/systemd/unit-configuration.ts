@@ -26,7 +26,7 @@ function directoryPriority(path: string): number {
 }
 
 /**
- * Orders a unit's files as systemd applies them (docs: systemd-seccomp §1.6): the unit file
+ * Orders a unit's files as systemd applies them (systemd.unit(5), drop-ins): the unit file
  * first, then the drop-ins sorted by file name across all directories, keeping only the
  * highest-priority directory's file of each name (/etc masks /run masks /usr/lib).
  */

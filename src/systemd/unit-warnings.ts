@@ -5,7 +5,7 @@ import { loadedFilterAllows, type LoadedUnitState } from './systemctl-show.js';
 import { execAssignments, type UnitConfiguration } from './unit-configuration.js';
 import type { UnitAssignment } from './unit-file.js';
 
-/** The first systemd whose allow lists answer calls outside `@known` with ENOSYS (docs: systemd-seccomp §2.2). */
+/** The first systemd whose allow lists answer calls outside `@known` with ENOSYS. */
 const ENOSYS_OUTSIDE_KNOWN_SINCE = '255';
 
 function lastAssignment(assignments: UnitAssignment[], key: string): UnitAssignment | null {
@@ -13,7 +13,7 @@ function lastAssignment(assignments: UnitAssignment[], key: string): UnitAssignm
 }
 
 /**
- * What the user should know beyond the findings (docs: systemd-seccomp §1.5, §2.2–2.4, §6):
+ * What the user should know beyond the findings (docs/systemd-model.md):
  * denials that leave no record, names systemd cannot allow, and a loaded configuration that
  * is not the one on disk or disagrees with the replay.
  */
