@@ -140,8 +140,11 @@ function createStoreFile(path: string, createDirectory: boolean, user: number | 
 
 /** Tables of the file, to tell a new store from ours and from someone else's database. */
 function schemaVersionOf(db: Database.Database, path: string): number {
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
-  const applicationId = db.pragma('application_id', { simple: true }) as number;
+  // One snapshot: another process may be making this same new store meanwhile.
+  const { tables, applicationId } = db.transaction(() => ({
+    tables: db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[],
+    applicationId: db.pragma('application_id', { simple: true }) as number,
+  }))();
   if (tables.length === 0 && applicationId === 0) return 0;
   if (applicationId !== STORE_APPLICATION_ID || !tables.includes('schema_version')) {
     throw new StoreForeignError(path, `${path}: a SQLite database, but not a seccomp-explain store; it was left untouched`);
