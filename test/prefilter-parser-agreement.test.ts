@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { LOG_FORMATS, auditdTypeStartInText, formatsReadBy, markersOf, type LogFormat, type LogFormatReader } from '../src/formats/index.js';
 import { CandidateLineScanner } from '../src/input/candidate-lines.js';
-import { parseRecordLine } from '../src/records/index.js';
+import { isMalformed, parseRecordLine, parseUnitExitLine } from '../src/records/index.js';
 import { FIXTURE_NOW, fixture, formatFixtureInputs } from './support/run.js';
 
 /**
@@ -66,10 +67,14 @@ function candidateCase(others: fc.Arbitrary<string>): fc.Arbitrary<Case> {
   });
 }
 
-/** The lines the prefilter passes on from the case's input, cut into pieces of pieceSize. */
-function passedLines({ line, carriageReturn, before, after, pieceSize }: Case): string[] {
+/**
+ * The lines the prefilter passes on from the case's input, cut into pieces of pieceSize, when
+ * it is asked for the lines of `reader`'s forms too (as src/input/index.ts asks it).
+ */
+function passedLines({ line, carriageReturn, before, after, pieceSize }: Case, reader: LogFormatReader = 'seccomp-record'): string[] {
   const input = Buffer.from(`${[...before, `${line}${carriageReturn ? '\r' : ''}`, ...after].join('\n')}\n`, 'latin1');
-  const scanner = new CandidateLineScanner({ maxLineBytes: MAX_LINE_BYTES });
+  const extraMarkers = reader === 'seccomp-record' ? undefined : markersOf(formatsReadBy(reader));
+  const scanner = new CandidateLineScanner({ maxLineBytes: MAX_LINE_BYTES, extraMarkers });
   const passed: Buffer[] = [];
   for (let at = 0; at < input.length; at += pieceSize) {
     const found = scanner.scan(input.subarray(at, at + pieceSize));
@@ -116,4 +121,71 @@ describe('the prefilter passes on every line the record parser reads', () => {
     }
     expect(parseRecordLine(`{"MESSAGE":"Started x"`, context)).toBeNull();
   });
+});
+
+/** Whether the reader of a form reads the line: as a record or a damaged one, or as a unit exit. */
+function readBy(reader: LogFormatReader, line: string): boolean {
+  return reader === 'seccomp-record' ? parseRecordLine(line, context) !== null : parseUnitExitLine(line, FIXTURE_NOW) !== null;
+}
+
+/**
+ * A line of a registered form: one of its samples, with or without a leading RS; for a form
+ * told by a header, also its samples from the header on behind made-up prefix words.
+ */
+function formatLine(format: LogFormat): fc.Arbitrary<string> {
+  const samples = fc.tuple(fc.constantFrom(...format.samples), fc.boolean()).map(([line, recordSeparator]) => (recordSeparator ? `\x1e${line}` : line));
+  const cores = format.samples.flatMap((line) => format.headers.filter((header) => line.includes(header)).map((header) => line.slice(line.indexOf(header))));
+  if (format.reader !== 'seccomp-record' || cores.length === 0) return samples;
+  const prefixed = fc.tuple(fc.array(fc.tuple(prefixWord, separator), { maxLength: 4 }), fc.constantFrom(...cores))
+    .map(([words, core]) => `${words.map(([word, space]) => `${word}${space}`).join('')}${core}`);
+  return fc.oneof(samples, prefixed);
+}
+
+describe('every registered log format', () => {
+  for (const format of LOG_FORMATS) {
+    describe(format.id, () => {
+      it('has samples its reader reads as what they are, each holding one of its markers', () => {
+        expect(format.samples.length).toBeGreaterThan(0);
+        for (const sample of format.samples) {
+          if (format.reader === 'seccomp-record') {
+            const reading = parseRecordLine(sample, context);
+            expect(reading !== null && !isMalformed(reading), sample).toBe(true);
+          } else {
+            expect(parseUnitExitLine(sample, FIXTURE_NOW), sample).not.toBeNull();
+          }
+          expect(format.markers.some((marker) => sample.includes(marker)), sample).toBe(true);
+        }
+      });
+
+      it('tells its lines by text that holds one of its markers, and keeps to its declared auditd shape', () => {
+        // A form told by its line start (`{`) is held to its markers by the properties below.
+        for (const header of format.headers) expect(format.markers.some((marker) => header.includes(marker)), header).toBe(true);
+        for (const sample of format.samples) {
+          const typeAt = auditdTypeStartInText(sample);
+          if (format.auditdShape === 'never') expect(typeAt, sample).toBe(-1);
+          else if (typeAt !== -1) expect(sample.startsWith('type=SECCOMP ', typeAt), sample).toBe(true);
+        }
+      });
+
+      const agreesFor = (testCase: Case): boolean => {
+        fc.pre(readBy(format.reader, testCase.line));
+        return passedLines(testCase, format.reader).includes(testCase.line);
+      };
+      const formatCase = (others: fc.Arbitrary<string>): fc.Arbitrary<Case> => fc.record({
+        line: formatLine(format),
+        carriageReturn: fc.boolean(),
+        before: fc.array(others, { maxLength: 6 }),
+        after: fc.array(others, { maxLength: 6 }),
+        pieceSize: fc.oneof(fc.constant(1 << 22), fc.integer({ min: 1, max: 4096 })),
+      });
+
+      it('is passed on by the prefilter in chunks of auditd lines', () => {
+        fc.assert(fc.property(formatCase(fc.constantFrom(...auditdLines)), agreesFor), { numRuns: 300 });
+      });
+
+      it('is passed on by the prefilter in chunks of any log lines and junk', () => {
+        fc.assert(fc.property(formatCase(fc.oneof(fc.constantFrom(...allLines), junk)), agreesFor), { numRuns: 300 });
+      });
+    });
+  }
 });

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { EventDeduplicator, denialPredicate, type DenialFilter, type ExplainStats } from '../analysis/index.js';
 import { decodeRecord, type DecodeOptions, type Denial } from '../decode/index.js';
 import { InputError, readCandidateLines, type InputSource } from '../input/index.js';
-import { UNIT_EXIT_MARKERS, isMalformed, parseRecordLine, parseUnitExitLine, type UnitExitRecord } from '../records/index.js';
+import { isMalformed, parseRecordLine, parseUnitExitLine, type UnitExitRecord } from '../records/index.js';
 
 export interface ReadDenialsOptions {
   decode: DecodeOptions;
@@ -33,7 +33,7 @@ export async function* readDenialBatches(sources: InputSource[], options: ReadDe
     const candidates = readCandidateLines(source, {
       stdin: options.stdin,
       onProgress: onBytes ? (bytes) => onBytes(source, bytes) : undefined,
-      extraMarkers: options.onUnitExit ? UNIT_EXIT_MARKERS : undefined,
+      extraReaders: options.onUnitExit ? ['unit-exit'] : undefined,
     });
     try {
       for await (const lines of candidates.batches) {

@@ -1,78 +1,8 @@
-/**
- * Byte strings that every seccomp record line holds at least one of, in any supported form:
- * auditd and ausearch (`type=SECCOMP`), journald's audit transport (`audit[PID]: SECCOMP`,
- * `_AUDIT_TYPE_NAME":"SECCOMP`), the kernel log (`type=1326`, legacy `type=1701`), and
- * journal JSON whose MESSAGE is an array of bytes (no text marker survives there).
- */
-const ALL_MARKERS = ['SECCOMP', 'type=1326', 'type=1701', '"MESSAGE":['].map((text) => Buffer.from(text));
+import { NOT_AUDITD, SECCOMP_RECORD_MARKERS, auditdRecordStartInBytes } from '../formats/index.js';
+
+/** The markers of every seccomp record form in the registry (src/formats/log-formats.ts). */
+const ALL_MARKERS = SECCOMP_RECORD_MARKERS.map((text) => Buffer.from(text));
 export const NEWLINE = 0x0a;
-const LOWER_T = 0x74;
-const LOWER_N = 0x6e;
-const DASH = 0x2d;
-const DIGIT_0 = 0x30;
-const DIGIT_9 = 0x39;
-const SPACE = 0x20;
-/** How every auditd line that holds a seccomp record goes on from its `type=`. */
-const TYPE_SECCOMP = Buffer.from('type=SECCOMP ');
-const NODE_PREFIX = Buffer.from('node=');
-const TIME_PREFIX = Buffer.from('time->');
-const SEPARATOR = Buffer.from('----');
-
-/**
- * Whether the bytes at `start` are `prefix`, from its byte `from` on. Compared here byte by
- * byte: a call out per line costs more. No prefix holds a newline, so a line shorter than it
- * never matches.
- */
-function startsWith(data: Buffer, start: number, prefix: Buffer, from: number): boolean {
-  for (let index = from; index < prefix.length; index++) {
-    if (data[start + index] !== prefix[index]) return false;
-  }
-  return true;
-}
-
-/** Whether `type=` is at `at`; spelled out, as this runs for every line. */
-function isTypePrefix(data: Buffer, at: number): boolean {
-  return data[at] === 0x74 && data[at + 1] === 0x79 && data[at + 2] === 0x70 && data[at + 3] === 0x65 && data[at + 4] === 0x3d;
-}
-
-/** How an auditd line that holds no seccomp record starts: not `type=SECCOMP `. */
-const AUDITD_OTHER = -1;
-/** A line auditd or ausearch would not write: the chunk is searched for markers. */
-const NOT_AUDITD = -2;
-
-/**
- * What the `type=NAME` at `at` (its `type=` already seen) makes of an auditd line that starts
- * at `start`: a seccomp record (its start), another auditd line, or, when the type is a
- * number (`type=1326`: auditd writes a type's name, the kernel its number), no auditd line.
- */
-function auditdTypeAt(data: Buffer, at: number, start: number): number {
-  const sixth = data[at + 5] as number;
-  if (sixth >= DIGIT_0 && sixth <= DIGIT_9) return NOT_AUDITD;
-  return startsWith(data, at, TYPE_SECCOMP, 5) ? start : AUDITD_OTHER;
-}
-
-/**
- * Where the line at `start` (up to `newline`) is a seccomp record, if it is a line auditd
- * or ausearch writes: `type=NAME …`, `node=HOST type=NAME …`, `----`, `time->…`. Such a line
- * holds a seccomp record only if its type is SECCOMP; the record reader reads it so too
- * (`src/records/parse-line.ts`, auditdTypeStart), so a record quoted inside another auditd
- * line is none for either. Any other line (a stamp, a host name, `audit:`, `{`) is not
- * auditd's. Returns the start of the record, or one of the negative answers above.
- */
-function auditdRecordStart(data: Buffer, start: number, newline: number): number {
-  const first = data[start];
-  if (first === LOWER_T) {
-    if (isTypePrefix(data, start)) return auditdTypeAt(data, start, start);
-    return startsWith(data, start, TIME_PREFIX, 1) ? AUDITD_OTHER : NOT_AUDITD;
-  }
-  if (first === DASH) return startsWith(data, start, SEPARATOR, 1) ? AUDITD_OTHER : NOT_AUDITD;
-  if (first !== LOWER_N || !startsWith(data, start, NODE_PREFIX, 1)) return NOT_AUDITD;
-  // Looked for within the line only: a search to the end of the chunk per line would make a
-  // chunk of lines without a space cost the square of its size.
-  let space = start + NODE_PREFIX.length;
-  while (space < newline && data[space] !== SPACE) space++;
-  return space < newline && isTypePrefix(data, space + 1) ? auditdTypeAt(data, space + 1, start) : NOT_AUDITD;
-}
 
 export interface CandidateLineCounts {
   bytes: number;
@@ -88,7 +18,8 @@ export interface CandidateLineOptions {
   onProgress?: (bytes: number) => void;
   /**
    * More byte strings that make a line a candidate in logs other than auditd's (which hold
-   * only audit records): e.g. systemd's `status=31/SYS` exit messages, for finding the unit.
+   * only audit records): the markers of the registry's other forms, such as systemd's
+   * `status=31/SYS` exit messages, for finding the unit.
    */
   extraMarkers?: readonly string[];
 }
@@ -190,9 +121,10 @@ export class CandidateLineScanner {
 
   /**
    * The candidate lines of `data[0, end)`, which ends on a line boundary, copied. One pass
-   * over the line starts counts the lines, tells whether they are all auditd lines, and
-   * notes the ones that are seccomp records. When every line is an auditd line, those are
-   * all the records there are and no marker search is needed; otherwise the markers are
+   * over the line starts counts the lines, tells whether they all have auditd's shape, and
+   * notes the ones that are seccomp records (src/formats/auditd-line-shape.ts). When every
+   * line has that shape, those are all the records there are, as every form in the registry
+   * declares (`auditdShape`), and no marker search is needed; otherwise the markers are
    * looked for.
    */
   private linesWithMarkers(data: Buffer, end: number): Buffer | null {
@@ -202,7 +134,7 @@ export class CandidateLineScanner {
     for (let start = 0; start < end; lines++) {
       const newline = data.indexOf(NEWLINE, start);
       if (auditdOnly && newline > start) {
-        const recordStart = auditdRecordStart(data, start, newline);
+        const recordStart = auditdRecordStartInBytes(data, start, newline);
         if (recordStart >= 0) records.push(start, newline + 1);
         else if (recordStart === NOT_AUDITD) auditdOnly = false;
       }

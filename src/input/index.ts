@@ -1,5 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { formatsReadBy, markersOf, type LogFormatReader } from '../formats/index.js';
 import { CandidateLineScanner, type CandidateLineCounts } from './candidate-lines.js';
 import { InputError, isGzip, readInputBytes, type InputSource } from './open-input.js';
 import { PARALLEL_SCAN_MIN_BYTES, parallelScanThreads, scanFileInParallel } from './parallel-file-scan.js';
@@ -28,8 +29,17 @@ export interface ReadOptions {
   stdin?: Readable;
   /** Told the running byte count after every chunk read. */
   onProgress?: (bytes: number) => void;
-  /** More markers that make a line a candidate (CandidateLineOptions.extraMarkers). */
-  extraMarkers?: readonly string[];
+  /**
+   * Readers whose forms' lines are candidates too, by their markers in the registry
+   * (src/formats/log-formats.ts); the seccomp record forms' lines always are.
+   */
+  extraReaders?: readonly LogFormatReader[];
+}
+
+/** The markers of the forms `readers` read, beside the seccomp record forms' own. */
+function extraMarkersFor(readers: readonly LogFormatReader[] | undefined): readonly string[] | undefined {
+  if (!readers) return undefined;
+  return markersOf(readers.filter((reader) => reader !== 'seccomp-record').flatMap((reader) => formatsReadBy(reader)));
 }
 
 /**
@@ -54,11 +64,11 @@ async function parallelScanSize(path: string): Promise<number | null> {
   }
 }
 
-async function* candidateBytes(source: InputSource, scanner: CandidateLineScanner, options: ReadOptions): AsyncGenerator<Buffer> {
+async function* candidateBytes(source: InputSource, scanner: CandidateLineScanner, options: ReadOptions, extraMarkers: readonly string[] | undefined): AsyncGenerator<Buffer> {
   const parallelSize = source.path === null || source.open ? null : await parallelScanSize(source.path);
   if (source.path !== null && parallelSize !== null) {
     try {
-      yield* scanFileInParallel(source.path, parallelSize, { maxLineBytes: MAX_LINE_BYTES, extraMarkers: options.extraMarkers }, scanner.counts, options.onProgress);
+      yield* scanFileInParallel(source.path, parallelSize, { maxLineBytes: MAX_LINE_BYTES, extraMarkers }, scanner.counts, options.onProgress);
     } catch (error) {
       throw error instanceof InputError ? error : new InputError(source, (error as Error).message);
     }
@@ -104,6 +114,7 @@ async function* linesOfChunks(chunks: AsyncIterable<Buffer>): AsyncGenerator<str
  * drops every other line in the raw bytes and hands on whole lines, which are then split.
  */
 export function readCandidateLines(source: InputSource, options: ReadOptions = {}): CandidateLines {
-  const scanner = new CandidateLineScanner({ maxLineBytes: MAX_LINE_BYTES, onProgress: options.onProgress, extraMarkers: options.extraMarkers });
-  return { batches: linesOfChunks(candidateBytes(source, scanner, options)), counts: scanner.counts };
+  const extraMarkers = extraMarkersFor(options.extraReaders);
+  const scanner = new CandidateLineScanner({ maxLineBytes: MAX_LINE_BYTES, onProgress: options.onProgress, extraMarkers });
+  return { batches: linesOfChunks(candidateBytes(source, scanner, options, extraMarkers)), counts: scanner.counts };
 }

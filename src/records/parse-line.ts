@@ -1,3 +1,4 @@
+import { auditdTypeStartInText, formatsReadBy, isAuditdRecordType, type LogFormat, type SeccompRecordFormatId } from '../formats/index.js';
 import { parseAuditBody, parseInterpretedBody, type ParsedAuditBody, type RecordFields } from './audit-fields.js';
 import { parseAuditEventId, parseInterpretedEventId, validTime } from './audit-id.js';
 import type { LineReading, MalformedRecord, RecordFormat } from './audit-record.js';
@@ -227,11 +228,11 @@ function journalString(value: unknown): string | null {
 }
 
 /**
- * What a line that announces a seccomp record holds at least one of; the byte prefilter's
- * markers (src/input/candidate-lines.ts). JSON that does not parse is damaged record only when
- * it holds one: other damaged journal entries are no concern of ours.
+ * What a journal entry that announces a seccomp record holds at least one of (the registry's
+ * markers for journal JSON, which the prefilter looks for): JSON that does not parse is a
+ * damaged record only when it holds one; other damaged journal entries are no concern of ours.
  */
-const SECCOMP_MARKERS = ['SECCOMP', 'type=1326', 'type=1701', '"MESSAGE":['];
+const JOURNAL_JSON_MARKERS: readonly string[] = formatsReadBy('seccomp-record').find((format) => format.id === 'journal-json')?.markers ?? [];
 
 /** `journalctl -o json`: one entry per line, MESSAGE a string or an array of bytes. */
 function parseJournalJsonLine(line: string, context: ParseContext): LineReading {
@@ -239,7 +240,7 @@ function parseJournalJsonLine(line: string, context: ParseContext): LineReading 
   try {
     entry = JSON.parse(line);
   } catch {
-    return SECCOMP_MARKERS.some((marker) => line.includes(marker)) ? malformed('journal JSON that does not parse', line) : null;
+    return JOURNAL_JSON_MARKERS.some((marker) => line.includes(marker)) ? malformed('journal JSON that does not parse', line) : null;
   }
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return null;
   const fieldsOf = entry as Record<string, unknown>;
@@ -279,6 +280,32 @@ function parseJournalJsonLine(line: string, context: ParseContext): LineReading 
   };
 }
 
+type RecordParser = (text: string, context: ParseContext) => LineReading;
+
+/** The parser of each seccomp record form of the registry (src/formats/log-formats.ts). */
+const PARSERS: Record<SeccompRecordFormatId, RecordParser> = {
+  'journal-json': parseJournalJsonLine,
+  auditd: parseAuditdLine,
+  kernel: (text, context) => parseKernelLine(text, parseSyslogPrefix(text, context.now)),
+  'journal-audit': (text, context) => parseJournalAuditLine(text, parseSyslogPrefix(text, context.now)),
+};
+
+function parserOf(format: LogFormat): RecordParser {
+  const parser = (PARSERS as Partial<Record<string, RecordParser>>)[format.id];
+  if (!parser) throw new Error(`log format ${format.id} is registered for the record reader but has no parser`);
+  return parser;
+}
+
+const SECCOMP_FORMATS = formatsReadBy('seccomp-record');
+/** Forms told by how their lines start, tried first. */
+const BY_LINE_START = SECCOMP_FORMATS.flatMap((format) => (format.lineStart === undefined ? [] : [{ lineStart: format.lineStart, parse: parserOf(format) }]));
+/** The form that is every line of auditd's shape whose type is SECCOMP. */
+const AUDITD_SHAPED = SECCOMP_FORMATS.filter((format) => format.auditdShape === 'by-type').map(parserOf);
+/** Forms told by a header anywhere in the line, in registry order. */
+const BY_HEADER = SECCOMP_FORMATS.flatMap((format) => (format.headers.length === 0 ? [] : [{ headers: format.headers, parse: parserOf(format) }]));
+if (AUDITD_SHAPED.length !== 1) throw new Error('exactly one log format must read the auditd-shaped lines whose type is SECCOMP');
+const parseAuditdShaped = AUDITD_SHAPED[0] as RecordParser;
+
 /**
  * Reads one line of any supported log form. Returns the record, a malformed marker for a line
  * that announces a seccomp record but is damaged, or null for any other line.
@@ -288,36 +315,25 @@ export function parseRecordLine(line: string, context: ParseContext): LineReadin
   const start = line.charCodeAt(0) === 0x1e ? 1 : 0;
   const end = line.charCodeAt(line.length - 1) === 0x0d ? line.length - 1 : line.length;
   const text = start === 0 && end === line.length ? line : line.slice(start, Math.max(start, end));
-  return text.startsWith('{') ? parseJournalJsonLine(text, context) : parseTextLine(text, context);
+  for (const form of BY_LINE_START) {
+    if (text.startsWith(form.lineStart)) return form.parse(text, context);
+  }
+  return parseTextLine(text, context);
 }
-
-const DIGIT_0 = 0x30;
-const DIGIT_9 = 0x39;
 
 /**
- * Where the `type=NAME` of a line that starts as auditd and ausearch write lines is (`type=NAME …`,
- * `node=HOST type=NAME …`; 0 for `----` and `time->…`), or -1 for any other line. NAME is no
- * number: the kernel's own line says `type=1326`. Such a line is only the record its own type
- * says, as the byte prefilter reads it (src/input/candidate-lines.ts, auditdRecordStart):
- * a record quoted inside another auditd line is none.
+ * Every form not told by its line start. A line of auditd's shape (src/formats/auditd-line-shape.ts)
+ * is only the record its own type says, as the byte prefilter reads it: a record quoted inside
+ * another auditd line is none. Any other line goes to the first form whose header it holds.
  */
-function auditdTypeStart(text: string): number {
-  if (text.startsWith('----') || text.startsWith('time->')) return 0;
-  const typeAt = text.startsWith('node=') ? text.indexOf(' ', 5) + 1 : 0;
-  if (typeAt === 0 && text.startsWith('node=')) return -1;
-  if (!text.startsWith('type=', typeAt)) return -1;
-  const sixth = text.charCodeAt(typeAt + 5);
-  return sixth >= DIGIT_0 && sixth <= DIGIT_9 ? -1 : typeAt;
-}
-
-/** Every form but journal JSON. */
 function parseTextLine(text: string, context: ParseContext): LineReading {
-  const auditdTypeAt = auditdTypeStart(text);
-  if (auditdTypeAt !== -1) return text.startsWith('type=SECCOMP ', auditdTypeAt) ? parseAuditdLine(text) : null;
-  if (text.includes('type=SECCOMP msg=audit(')) return parseAuditdLine(text);
-  const prefix = parseSyslogPrefix(text, context.now);
-  if (text.includes('type=1326 audit(') || text.includes('type=1701 audit(')) return parseKernelLine(text, prefix);
-  if (text.includes('SECCOMP auid=')) return parseJournalAuditLine(text, prefix);
+  const auditdTypeAt = auditdTypeStartInText(text);
+  if (auditdTypeAt !== -1) return isAuditdRecordType(text, auditdTypeAt) ? parseAuditdShaped(text, context) : null;
+  for (const form of BY_HEADER) {
+    for (const header of form.headers) {
+      if (text.includes(header)) return form.parse(text, context);
+    }
+  }
   if (/type=1326\b/.test(text)) return malformed('kernel record without its audit(...) id', text);
   return null;
 }

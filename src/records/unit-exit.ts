@@ -24,11 +24,8 @@ export interface UnitExitRecord {
   text: string;
 }
 
-/**
- * Byte strings every such entry holds, for the line prefilter: `/SYS` ends the exit status,
- * `COREDUMP_UNIT` is a field name of systemd-coredump's journal entries.
- */
-export const UNIT_EXIT_MARKERS: readonly string[] = ['/SYS', 'COREDUMP_UNIT'];
+/** Byte strings every such entry holds, for the line prefilter: the registry's `unit-exit` form. */
+export { UNIT_EXIT_MARKERS } from '../formats/index.js';
 
 /** `UNIT: Main process exited, code=killed, status=31/SYS` (Control for ExecStartPre= and friends); SIGSYS is 12 on MIPS. */
 const EXIT_MESSAGE_TAIL = /: (?:Main|Control) process exited, code=(?:killed|dumped), status=\d{1,2}\/SYS$/;
