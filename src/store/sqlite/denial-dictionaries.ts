@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import { denialGroupKey } from '../analysis/index.js';
-import type { Denial, SeccompAction } from '../decode/index.js';
-import type { RecordFormat } from '../records/index.js';
-import { StoreDamageError } from './store-errors.js';
+import { denialGroupKey } from '../../analysis/index.js';
+import type { Denial, SeccompAction } from '../../decode/index.js';
+import type { RecordFormat } from '../../records/index.js';
+import { StoreDamageError } from '../store-errors.js';
 import { storedInteger, storedRequiredText, storedText, storedTextList } from './stored-values.js';
 
 /** One `denial_group` row: what explain groups events by. */

@@ -1,13 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { Denial } from '../decode/index.js';
 import type { DenialGroups, EventContexts } from './denial-dictionaries.js';
-import { eventCondition, type StoredDenialFilter } from './store-filter.js';
+import type { StoredDenial, StoredDenialFilter } from '../denial-history.js';
+import { eventCondition } from './store-filter.js';
 import { storedInteger, storedRequiredText, storedText, storedTime } from './stored-values.js';
-
-/** A stored event as the Denial it was stored from, with the unit it was attributed to. */
-export interface StoredDenial extends Denial {
-  unit: string | null;
-}
 
 /** The `event` columns a Denial is rebuilt from, with its group and context. */
 export const STORED_DENIAL_COLUMNS = 'group_id, context_id, time, time_precise, serial, pid, auid, code, signal, compat, ip, text';

@@ -1,6 +1,6 @@
-import type { Denial, SeccompAction } from '../decode/index.js';
+import type { Denial, SeccompAction } from '../../decode/index.js';
 import type { DenialSequence } from './denial-store.js';
-import type { RecordFormat } from '../records/index.js';
+import type { RecordFormat } from '../../records/index.js';
 
 /**
  * Denials packed to cross to the store's writer thread (store-writer-thread.ts) for little

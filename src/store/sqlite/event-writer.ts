@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { Denial } from '../decode/index.js';
+import type { Denial } from '../../decode/index.js';
 import type { DenialGroups, EventContexts } from './denial-dictionaries.js';
-import { hasAuditId, hostsAgree, recordDigest, recordHashKey } from './event-key.js';
+import { hasAuditId, hostsAgree, recordDigest, recordHashKey } from '../event-key.js';
 import { IndexedPartnerSearch, type PartnerSearch } from './event-pairing.js';
 
 export type WriteOutcome = 'added' | 'known';

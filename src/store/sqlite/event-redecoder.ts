@@ -1,26 +1,9 @@
 import type Database from 'better-sqlite3';
-import { decodeRecord, type AbiRegistry, type Denial } from '../decode/index.js';
-import { isMalformed, parseRecordLine } from '../records/index.js';
+import { decodeRecord, type Denial } from '../../decode/index.js';
+import { isMalformed, parseRecordLine } from '../../records/index.js';
 import type { DenialGroups, EventContexts } from './denial-dictionaries.js';
+import type { RedecodeCounts, RedecodeOptions } from '../denial-history.js';
 import { STORED_DENIAL_COLUMNS, type StoredDenialRow } from './stored-denials.js';
-
-export interface RedecodeOptions {
-  /** The syscall tables to decode with: the reason to redecode is usually newer ones. */
-  tables: AbiRegistry;
-  /** Events per transaction. */
-  batchSize?: number;
-  /** Told the running counts after each committed batch. */
-  onProgress?: (counts: RedecodeCounts) => void;
-}
-
-export interface RedecodeCounts {
-  /** Stored events read again. */
-  events: number;
-  /** Those whose decoding changed, now stored decoded anew. */
-  changed: number;
-  /** Those this parser cannot read any more; their stored decoding is kept. */
-  unreadable: number;
-}
 
 interface RedecodeRow extends StoredDenialRow {
   id: number;
