@@ -1,6 +1,5 @@
-import type { Denial, SeccompAction } from '../../decode/index.js';
+import { DENIAL_FIELDS, type Denial, type DenialField, type DenialFieldKind, type DenialFieldName } from '../../decode/index.js';
 import type { DenialSequence } from './denial-store.js';
-import type { RecordFormat } from '../../records/index.js';
 
 /**
  * Denials packed to cross to the store's writer thread (store-writer-thread.ts) for little
@@ -22,14 +21,48 @@ export interface DenialBatch {
 }
 
 /**
- * Per denial, in this order: NUMBERS_PER_DENIAL numbers (time, serial, pid, uid, auid, nr),
- * then REFERENCES_PER_DENIAL references: host, comm, exe, user, arch, abi, syscall, action,
- * code, signal, ip and format as indexes into `words`, then timePrecise (0/1), compat
- * (-1/0/1) and notes (a word: their JSON). DenialBatchBuilder.add and PackedDenials.at
- * spell the order out field by field, so that every denial object gets the same shape.
+ * How each field of DENIAL_FIELDS (src/decode/denial-fields.ts) is packed, by its kind: numbers
+ * (NaN for null) in `numbers`; texts, actions and formats as indexes into `words` (-1 for
+ * null), booleans as -1 (null), 0 or 1, and notes as a word (their JSON; -1 when there are
+ * none) in `references`; the line in `text`. `slot` is the field's place among a denial's
+ * numbers or references.
  */
-const NUMBERS_PER_DENIAL = 6;
-const REFERENCES_PER_DENIAL = 15;
+interface PackedField {
+  name: DenialFieldName;
+  packing: 'number' | 'word' | 'flag' | 'notes' | 'line';
+  slot: number;
+}
+
+function packingOf(kind: DenialFieldKind): PackedField['packing'] {
+  switch (kind) {
+    case 'time':
+    case 'number':
+      return 'number';
+    case 'text':
+    case 'action':
+    case 'format':
+      return 'word';
+    case 'boolean':
+      return 'flag';
+    case 'notes':
+      return 'notes';
+    case 'line':
+      return 'line';
+  }
+}
+
+/** Every field, in the order of DENIAL_FIELDS, so that every denial object gets the same shape. */
+const PACKED_FIELDS: readonly PackedField[] = (() => {
+  let numbers = 0;
+  let references = 0;
+  return (DENIAL_FIELDS as readonly DenialField[]).map((field): PackedField => {
+    const packing = packingOf(field.kind);
+    const slot = packing === 'number' ? numbers++ : packing === 'line' ? 0 : references++;
+    return { name: field.name, packing, slot };
+  });
+})();
+const NUMBERS_PER_DENIAL = PACKED_FIELDS.filter((field) => field.packing === 'number').length;
+const REFERENCES_PER_DENIAL = PACKED_FIELDS.filter((field) => field.packing !== 'number' && field.packing !== 'line').length;
 const NO_VALUE = -1;
 
 /** The buffers a batch can hand over instead of copying (postMessage's transfer list). */
@@ -69,31 +102,27 @@ export class DenialBatchBuilder {
   add(denial: Denial): void {
     if (this.full) throw new RangeError(`a denial batch holds at most ${this.capacity} denials`);
     const index = this.count++;
-    const numbers = this.numbers;
     const number = index * NUMBERS_PER_DENIAL;
-    numbers[number] = denial.time ?? Number.NaN;
-    numbers[number + 1] = denial.serial ?? Number.NaN;
-    numbers[number + 2] = denial.pid ?? Number.NaN;
-    numbers[number + 3] = denial.uid ?? Number.NaN;
-    numbers[number + 4] = denial.auid ?? Number.NaN;
-    numbers[number + 5] = denial.nr ?? Number.NaN;
-    const references = this.references;
     const reference = index * REFERENCES_PER_DENIAL;
-    references[reference] = this.word(denial.host);
-    references[reference + 1] = this.word(denial.comm);
-    references[reference + 2] = this.word(denial.exe);
-    references[reference + 3] = this.word(denial.user);
-    references[reference + 4] = this.word(denial.arch);
-    references[reference + 5] = this.word(denial.abi);
-    references[reference + 6] = this.word(denial.syscall);
-    references[reference + 7] = this.word(denial.action);
-    references[reference + 8] = this.word(denial.code);
-    references[reference + 9] = this.word(denial.signal);
-    references[reference + 10] = this.word(denial.ip);
-    references[reference + 11] = this.word(denial.format);
-    references[reference + 12] = denial.timePrecise ? 1 : 0;
-    references[reference + 13] = denial.compat === null ? NO_VALUE : denial.compat ? 1 : 0;
-    references[reference + 14] = denial.notes.length === 0 ? NO_VALUE : this.word(JSON.stringify(denial.notes));
+    for (const { name, packing, slot } of PACKED_FIELDS) {
+      const value = denial[name];
+      switch (packing) {
+        case 'number':
+          this.numbers[number + slot] = (value as number | null) ?? Number.NaN;
+          break;
+        case 'word':
+          this.references[reference + slot] = this.word(value as string | null);
+          break;
+        case 'flag':
+          this.references[reference + slot] = value === null ? NO_VALUE : value ? 1 : 0;
+          break;
+        case 'notes':
+          this.references[reference + slot] = (value as unknown[]).length === 0 ? NO_VALUE : this.word(JSON.stringify(value));
+          break;
+        case 'line':
+          break;
+      }
+    }
     this.texts.push(denial.text);
     this.textLength += denial.text.length;
     this.textEnds[index] = this.textLength;
@@ -159,31 +188,30 @@ export class PackedDenials implements DenialSequence {
     const { numbers, references, text, textEnds } = batch;
     const number = index * NUMBERS_PER_DENIAL;
     const reference = index * REFERENCES_PER_DENIAL;
-    const compat = references[reference + 13] as number;
-    const notes = wordAt(batch, reference + 14);
-    return {
-      time: numberOrNull(numbers[number] as number),
-      timePrecise: references[reference + 12] === 1,
-      serial: numberOrNull(numbers[number + 1] as number),
-      host: wordAt(batch, reference),
-      pid: numberOrNull(numbers[number + 2] as number),
-      comm: wordAt(batch, reference + 1),
-      exe: wordAt(batch, reference + 2),
-      uid: numberOrNull(numbers[number + 3] as number),
-      user: wordAt(batch, reference + 3),
-      auid: numberOrNull(numbers[number + 4] as number),
-      arch: wordAt(batch, reference + 4),
-      abi: wordAt(batch, reference + 5),
-      nr: numberOrNull(numbers[number + 5] as number),
-      syscall: wordAt(batch, reference + 6),
-      action: wordAt(batch, reference + 7) as SeccompAction,
-      code: wordAt(batch, reference + 8),
-      signal: wordAt(batch, reference + 9),
-      compat: compat === NO_VALUE ? null : compat === 1,
-      ip: wordAt(batch, reference + 10),
-      format: wordAt(batch, reference + 11) as RecordFormat,
-      notes: notes === null ? [] : (JSON.parse(notes) as string[]),
-      text: text.slice(index === 0 ? 0 : (textEnds[index - 1] as number), textEnds[index] as number),
-    };
+    const denial: Record<string, unknown> = {};
+    for (const { name, packing, slot } of PACKED_FIELDS) {
+      switch (packing) {
+        case 'number':
+          denial[name] = numberOrNull(numbers[number + slot] as number);
+          break;
+        case 'word':
+          denial[name] = wordAt(batch, reference + slot);
+          break;
+        case 'flag': {
+          const flag = references[reference + slot] as number;
+          denial[name] = flag === NO_VALUE ? null : flag === 1;
+          break;
+        }
+        case 'notes': {
+          const notes = wordAt(batch, reference + slot);
+          denial[name] = notes === null ? [] : JSON.parse(notes);
+          break;
+        }
+        case 'line':
+          denial[name] = text.slice(index === 0 ? 0 : (textEnds[index - 1] as number), textEnds[index] as number);
+          break;
+      }
+    }
+    return denial as unknown as Denial;
   }
 }

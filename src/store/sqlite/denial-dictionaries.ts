@@ -1,79 +1,66 @@
 import type Database from 'better-sqlite3';
 import { denialGroupKey } from '../../analysis/index.js';
-import type { Denial, SeccompAction } from '../../decode/index.js';
-import type { RecordFormat } from '../../records/index.js';
+import type { Denial, DenialFieldNameOf } from '../../decode/index.js';
 import { StoreDamageError } from '../store-errors.js';
-import { storedInteger, storedRequiredText, storedText, storedTextList } from './stored-values.js';
+import { columnValue, CONTEXT_COLUMNS, fieldValue, GROUP_COLUMNS, type ColumnValue, type DenialColumn } from './denial-columns.js';
+import { storedText } from './stored-values.js';
 
-/** One `denial_group` row: what explain groups events by. */
-export interface DenialGroup {
-  id: number;
-  exe: string | null;
-  comm: string | null;
-  arch: string | null;
-  abi: string | null;
-  nr: number | null;
-  syscall: string | null;
-  action: SeccompAction;
-}
+/** One `denial_group` row: what explain groups events by (the fields of scope `denial`). */
+export type DenialGroup = { id: number } & Pick<Denial, DenialFieldNameOf<'denial'>>;
 
-/** One `event_context` row: the values a summary lists, and the unit where known. */
-export interface EventContext {
-  id: number;
-  uid: number | null;
-  user: string | null;
-  host: string | null;
-  format: RecordFormat;
-  notes: string[];
-  unit: string | null;
-}
+/** One `event_context` row: the values a summary lists (the fields of scope `context`), and the unit where known. */
+export type EventContext = { id: number; unit: string | null } & Pick<Denial, DenialFieldNameOf<'context'>>;
 
 /** A text length-prefixed, so that no value can run into the next (log text may hold any byte). */
 function keyPart(text: string | null): string {
   return text === null ? '-' : `${text.length}:${text}`;
 }
 
+/** The context fields the first schema keyed contexts by; stored keys are made of them as they always were. */
+const FIRST_CONTEXT_FIELDS: ReadonlySet<string> = new Set(['uid', 'user', 'host', 'format', 'notes']);
+/** Context fields added since, keyed after those by their JSON. */
+const ADDED_CONTEXT_COLUMNS = CONTEXT_COLUMNS.filter(({ name }) => !FIRST_CONTEXT_FIELDS.has(name));
+
 function contextKey(context: Omit<EventContext, 'id'>): string {
   let key = `${context.uid ?? '-'} ${keyPart(context.user)}${keyPart(context.host)}${context.format} ${keyPart(context.unit)}${context.notes.length}`;
   for (const note of context.notes) key += keyPart(note);
+  for (const { name } of ADDED_CONTEXT_COLUMNS) key += keyPart(JSON.stringify((context as Record<string, unknown>)[name]));
   return key;
 }
 
-interface ContextRow {
-  id: number;
-  uid: number | null;
-  user: string | null;
-  host: string | null;
-  format: string;
-  notes: string;
-  unit: string | null;
+type Row = { id: number } & Record<string, unknown>;
+
+/** The fields of `columns` from a row, checked, in the order of the table of fields. */
+function fieldsFromRow(row: Row, table: string, columns: readonly DenialColumn[]): Record<string, unknown> {
+  const values: Record<string, unknown> = { id: row.id };
+  for (const { field, name, column } of columns) values[name] = fieldValue(field, row[column], `${table} ${row.id} ${column}`);
+  return values;
 }
 
-function contextFromRow(row: ContextRow): EventContext {
-  const where = (column: string): string => `event_context ${row.id} ${column}`;
-  return {
-    id: row.id,
-    uid: storedInteger(row.uid, where('uid')),
-    user: storedText(row.user, where('user')),
-    host: storedText(row.host, where('host')),
-    format: storedRequiredText(row.format, where('format')) as RecordFormat,
-    notes: storedTextList(row.notes, where('notes')),
-    unit: storedText(row.unit, where('unit')),
-  };
+function contextFromRow(row: Row): EventContext {
+  const context = fieldsFromRow(row, 'event_context', CONTEXT_COLUMNS);
+  context.unit = storedText(row.unit, `event_context ${row.id} unit`);
+  return context as EventContext;
 }
 
-function groupFromRow(row: DenialGroup): DenialGroup {
-  const where = (column: string): string => `denial_group ${row.id} ${column}`;
-  return {
-    id: row.id,
-    exe: storedText(row.exe, where('exe')),
-    comm: storedText(row.comm, where('comm')),
-    arch: storedText(row.arch, where('arch')),
-    abi: storedText(row.abi, where('abi')),
-    nr: storedInteger(row.nr, where('nr')),
-    syscall: storedText(row.syscall, where('syscall')),
-    action: storedRequiredText(row.action, where('action')) as SeccompAction,
-  };
+function groupFromRow(row: Row): DenialGroup {
+  return fieldsFromRow(row, 'denial_group', GROUP_COLUMNS) as DenialGroup;
+}
+
+/** The values of `columns` as the columns hold them, in their order. */
+function columnValues(values: object, columns: readonly DenialColumn[]): ColumnValue[] {
+  return columns.map(({ field, name }) => columnValue(field, (values as Record<string, unknown>)[name]));
+}
+
+/** Whether two value sets agree on every field of `columns` but `except`, notes compared item by item. */
+function sameValues(a: object, b: object, columns: readonly DenialColumn[], except: string): boolean {
+  for (const { field, name } of columns) {
+    if (name === except) continue;
+    const left = (a as Record<string, unknown>)[name];
+    const right = (b as Record<string, unknown>)[name];
+    if (field.kind === 'notes' ? !sameNotes(left as readonly unknown[], right as readonly unknown[]) : left !== right) return false;
+  }
+  return true;
 }
 
 /** How many value sets are remembered per first value (RecentValues). */
@@ -116,7 +103,7 @@ class RecentValues<Values> {
   }
 }
 
-function sameNotes(a: readonly string[], b: readonly string[]): boolean {
+function sameNotes(a: readonly unknown[], b: readonly unknown[]): boolean {
   if (a.length !== b.length) return false;
   for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
   return true;
@@ -173,24 +160,25 @@ class InternedRows<Row, Value> {
  * `denial_group`: what explain groups events by. The first denial of a group gives it its
  * values, as the first of a group does in explain.
  */
-export class DenialGroups extends InternedRows<DenialGroup, DenialGroup> {
+export class DenialGroups extends InternedRows<Row, DenialGroup> {
   private readonly recent = new RecentValues<Omit<DenialGroup, 'id'>>(
     (group) => group.exe,
-    (a, b) => a.comm === b.comm && a.arch === b.arch && a.abi === b.abi && a.nr === b.nr && a.syscall === b.syscall && a.action === b.action,
+    (a, b) => sameValues(a, b, GROUP_COLUMNS, 'exe'),
   );
 
   constructor(db: Database.Database) {
-    super(db, 'denial_group', ['exe', 'comm', 'arch', 'abi', 'nr', 'syscall', 'action'], groupFromRow);
+    super(db, 'denial_group', GROUP_COLUMNS.map(({ column }) => column), groupFromRow);
   }
 
   /** The group's id, the row made when this is its first denial. Call inside a write transaction. */
   idOf(denial: Denial): number {
     const recent = this.recent.idOf(denial);
     if (recent !== undefined) return recent;
-    const { exe, comm, arch, abi, nr, syscall, action } = denial;
     // DenialAggregator's own key, so that report groups exactly as explain does.
-    const id = this.idFor(denialGroupKey(denial), [exe, comm, arch, abi, nr, syscall, action]);
-    this.recent.remember({ exe, comm, arch, abi, nr, syscall, action }, id);
+    const id = this.idFor(denialGroupKey(denial), columnValues(denial, GROUP_COLUMNS));
+    const group: Record<string, unknown> = {};
+    for (const { name } of GROUP_COLUMNS) group[name] = denial[name];
+    this.recent.remember(group as Omit<DenialGroup, 'id'>, id);
     return id;
   }
 
@@ -201,19 +189,22 @@ export class DenialGroups extends InternedRows<DenialGroup, DenialGroup> {
 }
 
 /** `event_context`: the values a summary lists, and the unit. */
-export class EventContexts extends InternedRows<ContextRow, EventContext> {
+export class EventContexts extends InternedRows<Row, EventContext> {
   private readonly recent = new RecentValues<Omit<EventContext, 'id'>>(
     (context) => context.host,
-    (a, b) => a.uid === b.uid && a.user === b.user && a.format === b.format && a.unit === b.unit && sameNotes(a.notes, b.notes),
+    (a, b) => a.unit === b.unit && sameValues(a, b, CONTEXT_COLUMNS, 'host'),
   );
 
   constructor(db: Database.Database) {
-    super(db, 'event_context', ['uid', 'user', 'host', 'format', 'notes', 'unit'], contextFromRow);
+    super(db, 'event_context', [...CONTEXT_COLUMNS.map(({ column }) => column), 'unit'], contextFromRow);
   }
 
   /** The id of a denial's context with this unit. Call inside a write transaction. */
   idOf(denial: Denial, unit: string | null): number {
-    return this.idOfContext({ uid: denial.uid, user: denial.user, host: denial.host, format: denial.format, notes: denial.notes, unit });
+    const context: Record<string, unknown> = {};
+    for (const { name } of CONTEXT_COLUMNS) context[name] = denial[name];
+    context.unit = unit;
+    return this.idOfContext(context as Omit<EventContext, 'id'>);
   }
 
   /** The id of the same context with the unit set. */
@@ -229,7 +220,7 @@ export class EventContexts extends InternedRows<ContextRow, EventContext> {
   private idOfContext(context: Omit<EventContext, 'id'>): number {
     const recent = this.recent.idOf(context);
     if (recent !== undefined) return recent;
-    const id = this.idFor(contextKey(context), [context.uid, context.user, context.host, context.format, JSON.stringify(context.notes), context.unit]);
+    const id = this.idFor(contextKey(context), [...columnValues(context, CONTEXT_COLUMNS), context.unit]);
     this.recent.remember(context, id);
     return id;
   }

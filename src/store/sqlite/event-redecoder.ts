@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { decodeRecord, type Denial } from '../../decode/index.js';
 import { isMalformed, parseRecordLine } from '../../records/index.js';
+import { columnValue, EVENT_COLUMNS, type ColumnValue } from './denial-columns.js';
 import type { DenialGroups, EventContexts } from './denial-dictionaries.js';
 import type { RedecodeCounts, RedecodeOptions } from '../denial-history.js';
 import { STORED_DENIAL_COLUMNS, type StoredDenialRow } from './stored-denials.js';
@@ -9,18 +10,21 @@ interface RedecodeRow extends StoredDenialRow {
   id: number;
   parsed_at: number;
   assumed_abi: string;
+  text: string;
 }
+
+/** The columns of `event` that decoding makes: all but the line, which it is made from. */
+const DECODED_COLUMNS = EVENT_COLUMNS.filter(({ field }) => field.kind !== 'line');
 
 /** The decoded columns of `event`, in the order `update` binds them. */
-function decodedColumns(denial: Denial, groupId: number, contextId: number): (string | number | null)[] {
-  return [
-    groupId, contextId, denial.time, denial.timePrecise ? 1 : 0, denial.serial, denial.pid, denial.auid,
-    denial.code, denial.signal, denial.compat === null ? null : denial.compat ? 1 : 0, denial.ip,
-  ];
+function decodedColumns(denial: Denial, groupId: number, contextId: number): ColumnValue[] {
+  const values: ColumnValue[] = [groupId, contextId];
+  for (const { field, name } of DECODED_COLUMNS) values.push(columnValue(field, denial[name]));
+  return values;
 }
 
-function storedColumns(row: RedecodeRow): (string | number | null)[] {
-  return [row.group_id, row.context_id, row.time, row.time_precise, row.serial, row.pid, row.auid, row.code, row.signal, row.compat, row.ip];
+function storedColumns(row: RedecodeRow): unknown[] {
+  return [row.group_id, row.context_id, ...DECODED_COLUMNS.map(({ column }) => row[column])];
 }
 
 /**
@@ -37,8 +41,7 @@ export function redecodeEvents(db: Database.Database, groups: DenialGroups, cont
     FROM event JOIN ingest_run ON ingest_run.id = event.run_id
     WHERE event.id > ? ORDER BY event.id LIMIT ?`);
   const update = db.prepare(`
-    UPDATE event SET group_id = ?, context_id = ?, time = ?, time_precise = ?, serial = ?, pid = ?, auid = ?,
-      code = ?, signal = ?, compat = ?, ip = ? WHERE id = ?`);
+    UPDATE event SET group_id = ?, context_id = ?, ${DECODED_COLUMNS.map(({ column }) => `${column} = ?`).join(', ')} WHERE id = ?`);
   const counts: RedecodeCounts = { events: 0, changed: 0, unreadable: 0 };
   let after = 0;
   for (;;) {

@@ -2,57 +2,41 @@ import type Database from 'better-sqlite3';
 import type { DenialGroups, EventContexts } from './denial-dictionaries.js';
 import type { StoredDenial, StoredDenialFilter } from '../denial-history.js';
 import { eventCondition } from './store-filter.js';
-import { storedInteger, storedRequiredText, storedText, storedTime } from './stored-values.js';
+import { DENIAL_FIELDS, type DenialField } from '../../decode/index.js';
+import { EVENT_COLUMNS, fieldValue } from './denial-columns.js';
 
 /** The `event` columns a Denial is rebuilt from, with its group and context. */
-export const STORED_DENIAL_COLUMNS = 'group_id, context_id, time, time_precise, serial, pid, auid, code, signal, compat, ip, text';
+export const STORED_DENIAL_COLUMNS = ['group_id', 'context_id', ...EVENT_COLUMNS.map(({ column }) => column)].join(', ');
 
+/** A row of STORED_DENIAL_COLUMNS: the group and context ids, and a column per field of scope `event` (EVENT_COLUMNS). */
 export interface StoredDenialRow {
   id?: number;
   group_id: number;
   context_id: number;
-  time: number | null;
-  time_precise: number;
-  serial: number | null;
-  pid: number | null;
-  auid: number | null;
-  code: string | null;
-  signal: string | null;
-  compat: number | null;
-  ip: string | null;
-  text: string;
+  [column: string]: unknown;
 }
+
+const EVENT_COLUMN_OF: ReadonlyMap<string, string> = new Map(EVENT_COLUMNS.map(({ name, column }) => [name, column]));
 
 /** The Denial a stored row holds. The group and context must already be remembered. */
 export function denialFromRow(row: StoredDenialRow, groups: DenialGroups, contexts: EventContexts): StoredDenial {
-  const group = groups.get(row.group_id);
-  const context = contexts.get(row.context_id);
-  const where = (column: string): string => `event${row.id === undefined ? '' : ` ${row.id}`} ${column}`;
-  return {
-    time: storedTime(row.time, where('time')),
-    timePrecise: row.time_precise === 1,
-    serial: storedInteger(row.serial, where('serial')),
-    host: context.host,
-    pid: storedInteger(row.pid, where('pid')),
-    comm: group.comm,
-    exe: group.exe,
-    uid: context.uid,
-    user: context.user,
-    auid: storedInteger(row.auid, where('auid')),
-    arch: group.arch,
-    abi: group.abi,
-    nr: group.nr,
-    syscall: group.syscall,
-    action: group.action,
-    code: storedText(row.code, where('code')),
-    signal: storedText(row.signal, where('signal')),
-    compat: row.compat === null ? null : row.compat === 1,
-    ip: storedText(row.ip, where('ip')),
-    format: context.format,
-    notes: [...context.notes],
-    text: storedRequiredText(row.text, where('text')),
-    unit: context.unit,
-  };
+  const group = groups.get(row.group_id) as Record<string, unknown>;
+  const context = contexts.get(row.context_id) as Record<string, unknown>;
+  const event = row.id === undefined ? 'event' : `event ${row.id}`;
+  const denial: Record<string, unknown> = {};
+  for (const field of DENIAL_FIELDS as readonly DenialField[]) {
+    const { name } = field;
+    let value: unknown;
+    if (field.scope === 'denial') value = group[name];
+    else if (field.scope === 'context') value = context[name];
+    else {
+      const column = EVENT_COLUMN_OF.get(name) as string;
+      value = fieldValue(field, row[column], `${event} ${column}`);
+    }
+    denial[name] = field.kind === 'notes' ? [...(value as unknown[])] : value;
+  }
+  denial.unit = context.unit;
+  return denial as unknown as StoredDenial;
 }
 
 /**
