@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { EVENT_KEY_FIELDS, type Denial, type DenialField } from '../decode/index.js';
+import { EVENT_KEY_FIELDS, type Denial } from '../decode/index.js';
 
 /**
  * How the store knows an event again (docs/store.md, "Event keys").
@@ -28,14 +28,19 @@ export function hasAuditId(denial: Denial): denial is Denial & { time: number; s
  * stamps have none), and everything our tables derive (ABI, syscall name, action, signal,
  * notes), so that a better decoder never gives a stored event a new key.
  */
-export function normalisedRecord(denial: Denial): string {
-  const values: unknown[] = new Array(EVENT_KEY_FIELDS.length);
-  for (let index = 0; index < EVENT_KEY_FIELDS.length; index++) {
-    const field = EVENT_KEY_FIELDS[index] as DenialField;
-    const value = denial[field.name];
-    values[index] = field.kind === 'time' && value !== null ? Math.floor((value as number) / 1000) : value;
-  }
-  return JSON.stringify(values);
+export const normalisedRecord = recordNormaliser();
+
+/**
+ * normalisedRecord, written out from EVENT_KEY_FIELDS when this module loads: a loop over the
+ * fields costs half as much again, and every sighting without an audit id is normalised.
+ */
+function recordNormaliser(): (denial: Denial) => string {
+  const values = EVENT_KEY_FIELDS.map((field) => {
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(field.name)) throw new Error(`denial field ${field.name}: not an identifier`);
+    const value = `denial.${field.name}`;
+    return field.kind === 'time' ? `${value} === null ? null : Math.floor(${value} / 1000)` : value;
+  });
+  return new Function(`return function normalisedRecord(denial) {\nreturn JSON.stringify([${values.join(', ')}]);\n};`)() as (denial: Denial) => string;
 }
 
 /** The key of a sighting without a full audit id (hasAuditId false): its second and normalised record. */

@@ -65,6 +65,68 @@ const NUMBERS_PER_DENIAL = PACKED_FIELDS.filter((field) => field.packing === 'nu
 const REFERENCES_PER_DENIAL = PACKED_FIELDS.filter((field) => field.packing !== 'number' && field.packing !== 'line').length;
 const NO_VALUE = -1;
 
+/** A field's name, checked to be a plain identifier before it is written into generated code. */
+function property(name: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(name)) throw new Error(`denial field ${name}: not an identifier`);
+  return name;
+}
+
+type PackDenial = (denial: Denial, numbers: Float64Array, references: Int32Array, number: number, reference: number, word: (text: string | null) => number) => void;
+type UnpackDenial = (numbers: Float64Array, references: Int32Array, number: number, reference: number, word: (reference: number) => string | null, line: string) => Denial;
+
+/**
+ * The packing and unpacking of one denial, written out field by field from PACKED_FIELDS when
+ * this module loads. A loop over the fields costs three times as much (keyed property access
+ * at every field, 0.4 µs more a denial each way), and every denial passes both.
+ */
+function packingFunctions(): { pack: PackDenial; unpack: UnpackDenial } {
+  const packed: string[] = [];
+  const unpacked: string[] = [];
+  for (const { name, packing, slot } of PACKED_FIELDS) {
+    const value = `denial.${property(name)}`;
+    switch (packing) {
+      case 'number':
+        packed.push(`numbers[number + ${slot}] = ${value} ?? NaN;`);
+        unpacked.push(`${name}: numberOrNull(numbers[number + ${slot}])`);
+        break;
+      case 'word':
+        packed.push(`references[reference + ${slot}] = word(${value});`);
+        unpacked.push(`${name}: word(reference + ${slot})`);
+        break;
+      case 'flag':
+        packed.push(`references[reference + ${slot}] = ${value} === null ? ${NO_VALUE} : ${value} ? 1 : 0;`);
+        unpacked.push(`${name}: flagOf(references[reference + ${slot}])`);
+        break;
+      case 'notes':
+        packed.push(`references[reference + ${slot}] = ${value}.length === 0 ? ${NO_VALUE} : word(JSON.stringify(${value}));`);
+        unpacked.push(`${name}: notesOf(word(reference + ${slot}))`);
+        break;
+      case 'line':
+        unpacked.push(`${name}: line`);
+        break;
+    }
+  }
+  const pack = new Function(`return function pack(denial, numbers, references, number, reference, word) {\n${packed.join('\n')}\n};`)() as PackDenial;
+  const unpack = new Function('numberOrNull', 'flagOf', 'notesOf', `return function unpack(numbers, references, number, reference, word, line) {\nreturn { ${unpacked.join(', ')} };\n};`)(
+    numberOrNull, flagOf, notesOf,
+  ) as UnpackDenial;
+  return { pack, unpack };
+}
+
+function numberOrNull(value: number): number | null {
+  return Number.isNaN(value) ? null : value;
+}
+
+function flagOf(value: number): boolean | null {
+  return value === NO_VALUE ? null : value === 1;
+}
+
+function notesOf(word: string | null): Denial['notes'] {
+  return word === null ? [] : (JSON.parse(word) as Denial['notes']);
+}
+
+const { pack, unpack } = packingFunctions();
+
 /** The buffers a batch can hand over instead of copying (postMessage's transfer list). */
 export function transferables(batch: DenialBatch): ArrayBuffer[] {
   return [batch.numbers.buffer as ArrayBuffer, batch.references.buffer as ArrayBuffer, batch.textEnds.buffer as ArrayBuffer];
@@ -84,6 +146,7 @@ export class DenialBatchBuilder {
   private wordIndexes = new Map<string, number>();
   private texts: string[] = [];
   private textLength = 0;
+  private readonly wordOf = (text: string | null): number => this.word(text);
 
   constructor(readonly capacity: number) {
     this.numbers = new Float64Array(capacity * NUMBERS_PER_DENIAL);
@@ -104,25 +167,7 @@ export class DenialBatchBuilder {
     const index = this.count++;
     const number = index * NUMBERS_PER_DENIAL;
     const reference = index * REFERENCES_PER_DENIAL;
-    for (const { name, packing, slot } of PACKED_FIELDS) {
-      const value = denial[name];
-      switch (packing) {
-        case 'number':
-          this.numbers[number + slot] = (value as number | null) ?? Number.NaN;
-          break;
-        case 'word':
-          this.references[reference + slot] = this.word(value as string | null);
-          break;
-        case 'flag':
-          this.references[reference + slot] = value === null ? NO_VALUE : value ? 1 : 0;
-          break;
-        case 'notes':
-          this.references[reference + slot] = (value as unknown[]).length === 0 ? NO_VALUE : this.word(JSON.stringify(value));
-          break;
-        case 'line':
-          break;
-      }
-    }
+    pack(denial, this.numbers, this.references, number, reference, this.wordOf);
     this.texts.push(denial.text);
     this.textLength += denial.text.length;
     this.textEnds[index] = this.textLength;
@@ -161,10 +206,6 @@ export class DenialBatchBuilder {
   }
 }
 
-function numberOrNull(value: number): number | null {
-  return Number.isNaN(value) ? null : value;
-}
-
 function wordAt(batch: DenialBatch, reference: number): string | null {
   const index = batch.references[reference] as number;
   return index === NO_VALUE ? null : (batch.words[index] as string);
@@ -188,30 +229,7 @@ export class PackedDenials implements DenialSequence {
     const { numbers, references, text, textEnds } = batch;
     const number = index * NUMBERS_PER_DENIAL;
     const reference = index * REFERENCES_PER_DENIAL;
-    const denial: Record<string, unknown> = {};
-    for (const { name, packing, slot } of PACKED_FIELDS) {
-      switch (packing) {
-        case 'number':
-          denial[name] = numberOrNull(numbers[number + slot] as number);
-          break;
-        case 'word':
-          denial[name] = wordAt(batch, reference + slot);
-          break;
-        case 'flag': {
-          const flag = references[reference + slot] as number;
-          denial[name] = flag === NO_VALUE ? null : flag === 1;
-          break;
-        }
-        case 'notes': {
-          const notes = wordAt(batch, reference + slot);
-          denial[name] = notes === null ? [] : JSON.parse(notes);
-          break;
-        }
-        case 'line':
-          denial[name] = text.slice(index === 0 ? 0 : (textEnds[index - 1] as number), textEnds[index] as number);
-          break;
-      }
-    }
-    return denial as unknown as Denial;
+    const line = text.slice(index === 0 ? 0 : (textEnds[index - 1] as number), textEnds[index] as number);
+    return unpack(numbers, references, number, reference, (at) => wordAt(batch, at), line);
   }
 }

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { denialGroupKey } from '../../analysis/index.js';
 import type { Denial, DenialFieldNameOf } from '../../decode/index.js';
 import { StoreDamageError } from '../store-errors.js';
-import { columnValue, CONTEXT_COLUMNS, fieldValue, GROUP_COLUMNS, type ColumnValue, type DenialColumn } from './denial-columns.js';
+import { compileColumnValues, compileFromRow, compilePick, compileSameValues, CONTEXT_COLUMNS, GROUP_COLUMNS } from './denial-columns.js';
 import { storedText } from './stored-values.js';
 
 /** One `denial_group` row: what explain groups events by (the fields of scope `denial`). */
@@ -30,38 +30,23 @@ function contextKey(context: Omit<EventContext, 'id'>): string {
 
 type Row = { id: number } & Record<string, unknown>;
 
-/** The fields of `columns` from a row, checked, in the order of the table of fields. */
-function fieldsFromRow(row: Row, table: string, columns: readonly DenialColumn[]): Record<string, unknown> {
-  const values: Record<string, unknown> = { id: row.id };
-  for (const { field, name, column } of columns) values[name] = fieldValue(field, row[column], `${table} ${row.id} ${column}`);
-  return values;
-}
+const contextFields = compileFromRow<Omit<EventContext, 'unit'>>(CONTEXT_COLUMNS);
+const groupFields = compileFromRow<DenialGroup>(GROUP_COLUMNS);
 
 function contextFromRow(row: Row): EventContext {
-  const context = fieldsFromRow(row, 'event_context', CONTEXT_COLUMNS);
+  const context = contextFields(row, `event_context ${row.id}`) as EventContext;
   context.unit = storedText(row.unit, `event_context ${row.id} unit`);
-  return context as EventContext;
+  return context;
 }
 
 function groupFromRow(row: Row): DenialGroup {
-  return fieldsFromRow(row, 'denial_group', GROUP_COLUMNS) as DenialGroup;
+  return groupFields(row, `denial_group ${row.id}`);
 }
 
-/** The values of `columns` as the columns hold them, in their order. */
-function columnValues(values: object, columns: readonly DenialColumn[]): ColumnValue[] {
-  return columns.map(({ field, name }) => columnValue(field, (values as Record<string, unknown>)[name]));
-}
-
-/** Whether two value sets agree on every field of `columns` but `except`, notes compared item by item. */
-function sameValues(a: object, b: object, columns: readonly DenialColumn[], except: string): boolean {
-  for (const { field, name } of columns) {
-    if (name === except) continue;
-    const left = (a as Record<string, unknown>)[name];
-    const right = (b as Record<string, unknown>)[name];
-    if (field.kind === 'notes' ? !sameNotes(left as readonly unknown[], right as readonly unknown[]) : left !== right) return false;
-  }
-  return true;
-}
+const groupValues = compileColumnValues(GROUP_COLUMNS);
+const contextValues = compileColumnValues(CONTEXT_COLUMNS);
+const groupOf = compilePick<Omit<DenialGroup, 'id'>>(GROUP_COLUMNS, false);
+const contextOf = compilePick<Omit<EventContext, 'id'>>(CONTEXT_COLUMNS, true);
 
 /** How many value sets are remembered per first value (RecentValues). */
 const RECENT_PER_FIRST_VALUE = 16;
@@ -101,12 +86,6 @@ class RecentValues<Values> {
   forget(): void {
     this.byFirstValue.clear();
   }
-}
-
-function sameNotes(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
-  return true;
 }
 
 /**
@@ -163,7 +142,7 @@ class InternedRows<Row, Value> {
 export class DenialGroups extends InternedRows<Row, DenialGroup> {
   private readonly recent = new RecentValues<Omit<DenialGroup, 'id'>>(
     (group) => group.exe,
-    (a, b) => sameValues(a, b, GROUP_COLUMNS, 'exe'),
+    compileSameValues(GROUP_COLUMNS, 'exe', false),
   );
 
   constructor(db: Database.Database) {
@@ -175,10 +154,8 @@ export class DenialGroups extends InternedRows<Row, DenialGroup> {
     const recent = this.recent.idOf(denial);
     if (recent !== undefined) return recent;
     // DenialAggregator's own key, so that report groups exactly as explain does.
-    const id = this.idFor(denialGroupKey(denial), columnValues(denial, GROUP_COLUMNS));
-    const group: Record<string, unknown> = {};
-    for (const { name } of GROUP_COLUMNS) group[name] = denial[name];
-    this.recent.remember(group as Omit<DenialGroup, 'id'>, id);
+    const id = this.idFor(denialGroupKey(denial), groupValues(denial));
+    this.recent.remember(groupOf(denial), id);
     return id;
   }
 
@@ -192,7 +169,7 @@ export class DenialGroups extends InternedRows<Row, DenialGroup> {
 export class EventContexts extends InternedRows<Row, EventContext> {
   private readonly recent = new RecentValues<Omit<EventContext, 'id'>>(
     (context) => context.host,
-    (a, b) => a.unit === b.unit && sameValues(a, b, CONTEXT_COLUMNS, 'host'),
+    compileSameValues(CONTEXT_COLUMNS, 'host', true),
   );
 
   constructor(db: Database.Database) {
@@ -201,10 +178,7 @@ export class EventContexts extends InternedRows<Row, EventContext> {
 
   /** The id of a denial's context with this unit. Call inside a write transaction. */
   idOf(denial: Denial, unit: string | null): number {
-    const context: Record<string, unknown> = {};
-    for (const { name } of CONTEXT_COLUMNS) context[name] = denial[name];
-    context.unit = unit;
-    return this.idOfContext(context as Omit<EventContext, 'id'>);
+    return this.idOfContext(contextOf(denial, unit));
   }
 
   /** The id of the same context with the unit set. */
@@ -220,7 +194,7 @@ export class EventContexts extends InternedRows<Row, EventContext> {
   private idOfContext(context: Omit<EventContext, 'id'>): number {
     const recent = this.recent.idOf(context);
     if (recent !== undefined) return recent;
-    const id = this.idFor(contextKey(context), [...columnValues(context, CONTEXT_COLUMNS), context.unit]);
+    const id = this.idFor(contextKey(context), [...contextValues(context), context.unit]);
     this.recent.remember(context, id);
     return id;
   }

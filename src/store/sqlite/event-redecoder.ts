@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { decodeRecord, type Denial } from '../../decode/index.js';
 import { isMalformed, parseRecordLine } from '../../records/index.js';
-import { columnValue, EVENT_COLUMNS, type ColumnValue } from './denial-columns.js';
+import { compileColumnValues, EVENT_COLUMNS, type ColumnValue } from './denial-columns.js';
 import type { DenialGroups, EventContexts } from './denial-dictionaries.js';
 import type { RedecodeCounts, RedecodeOptions } from '../denial-history.js';
 import { STORED_DENIAL_COLUMNS, type StoredDenialRow } from './stored-denials.js';
@@ -15,12 +15,11 @@ interface RedecodeRow extends StoredDenialRow {
 
 /** The columns of `event` that decoding makes: all but the line, which it is made from. */
 const DECODED_COLUMNS = EVENT_COLUMNS.filter(({ field }) => field.kind !== 'line');
+const decodedValues = compileColumnValues(DECODED_COLUMNS);
 
 /** The decoded columns of `event`, in the order `update` binds them. */
 function decodedColumns(denial: Denial, groupId: number, contextId: number): ColumnValue[] {
-  const values: ColumnValue[] = [groupId, contextId];
-  for (const { field, name } of DECODED_COLUMNS) values.push(columnValue(field, denial[name]));
-  return values;
+  return [groupId, contextId, ...decodedValues(denial)];
 }
 
 function storedColumns(row: RedecodeRow): unknown[] {

@@ -1,9 +1,11 @@
 import type Database from 'better-sqlite3';
 import type { Denial } from '../../decode/index.js';
-import { columnValue, EVENT_COLUMNS, type ColumnValue } from './denial-columns.js';
+import { compileEventInsert, EVENT_COLUMNS } from './denial-columns.js';
 import type { DenialGroups, EventContexts } from './denial-dictionaries.js';
 import { hasAuditId, hostsAgree, recordDigest, recordHashKey } from '../event-key.js';
 import { IndexedPartnerSearch, type PartnerSearch } from './event-pairing.js';
+
+const insertEvent = compileEventInsert<Database.RunResult>();
 
 export type WriteOutcome = 'added' | 'known';
 
@@ -135,9 +137,7 @@ export class EventWriter {
   }
 
   private insertEvent(denial: Denial, groupId: number, unit: string | null, keyedById: boolean): number {
-    const values: ColumnValue[] = [this.runId, groupId, this.contexts.idOf(denial, unit), keyedById ? 1 : 0];
-    for (const { field, name } of EVENT_COLUMNS) values.push(columnValue(field, denial[name]));
-    const result = this.statements.insertEvent.run(values);
+    const result = insertEvent(this.statements.insertEvent, this.runId, groupId, this.contexts.idOf(denial, unit), keyedById ? 1 : 0, denial);
     return Number(result.lastInsertRowid);
   }
 

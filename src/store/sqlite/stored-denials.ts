@@ -2,8 +2,7 @@ import type Database from 'better-sqlite3';
 import type { DenialGroups, EventContexts } from './denial-dictionaries.js';
 import type { StoredDenial, StoredDenialFilter } from '../denial-history.js';
 import { eventCondition } from './store-filter.js';
-import { DENIAL_FIELDS, type DenialField } from '../../decode/index.js';
-import { EVENT_COLUMNS, fieldValue } from './denial-columns.js';
+import { compileDenialFromRow, EVENT_COLUMNS } from './denial-columns.js';
 
 /** The `event` columns a Denial is rebuilt from, with its group and context. */
 export const STORED_DENIAL_COLUMNS = ['group_id', 'context_id', ...EVENT_COLUMNS.map(({ column }) => column)].join(', ');
@@ -16,27 +15,11 @@ export interface StoredDenialRow {
   [column: string]: unknown;
 }
 
-const EVENT_COLUMN_OF: ReadonlyMap<string, string> = new Map(EVENT_COLUMNS.map(({ name, column }) => [name, column]));
+const denialOf = compileDenialFromRow<StoredDenial>();
 
 /** The Denial a stored row holds. The group and context must already be remembered. */
 export function denialFromRow(row: StoredDenialRow, groups: DenialGroups, contexts: EventContexts): StoredDenial {
-  const group = groups.get(row.group_id) as Record<string, unknown>;
-  const context = contexts.get(row.context_id) as Record<string, unknown>;
-  const event = row.id === undefined ? 'event' : `event ${row.id}`;
-  const denial: Record<string, unknown> = {};
-  for (const field of DENIAL_FIELDS as readonly DenialField[]) {
-    const { name } = field;
-    let value: unknown;
-    if (field.scope === 'denial') value = group[name];
-    else if (field.scope === 'context') value = context[name];
-    else {
-      const column = EVENT_COLUMN_OF.get(name) as string;
-      value = fieldValue(field, row[column], `${event} ${column}`);
-    }
-    denial[name] = field.kind === 'notes' ? [...(value as unknown[])] : value;
-  }
-  denial.unit = context.unit;
-  return denial as unknown as StoredDenial;
+  return denialOf(groups.get(row.group_id), contexts.get(row.context_id), row, row.id === undefined ? 'event' : `event ${row.id}`);
 }
 
 /**
