@@ -4,10 +4,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Denial } from '../src/decode/index.js';
 import { openDenialStore, type IngestCounts } from '../src/store/index.js';
-import { DenialGroups, EventContexts } from '../src/store/denial-dictionaries.js';
-import { IndexedPartnerSearch, PAIRING_WINDOW_MS, type PairingPlace, type PartnerSearch } from '../src/store/event-pairing.js';
-import { EventWriter, EventWriteStatements } from '../src/store/event-writer.js';
-import { migrateSchema } from '../src/store/open-denial-store.js';
+import { DenialGroups, EventContexts } from '../src/store/sqlite/denial-dictionaries.js';
+import { IndexedPartnerSearch, PAIRING_WINDOW_MS, type PairingPlace, type PartnerSearch } from '../src/store/sqlite/event-pairing.js';
+import { EventWriter, EventWriteStatements } from '../src/store/sqlite/event-writer.js';
+import { migrateSchema } from '../src/store/sqlite/open-denial-store.js';
 import { FIXTURE_NOW, temporaryDirectories } from './support/run.js';
 
 const INGEST = { parsedAt: FIXTURE_NOW, assumedAbi: 'x86_64' };

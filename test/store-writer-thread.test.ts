@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { denialLogChunks } from '../bench/generate-denial-log.js';
 import type { Denial } from '../src/decode/index.js';
-import { DenialBatchBuilder, PackedDenials, type DenialBatch } from '../src/store/denial-batch.js';
+import { DenialBatchBuilder, PackedDenials, type DenialBatch } from '../src/store/sqlite/denial-batch.js';
 import { openDenialStore } from '../src/store/index.js';
 import { asStored, decodeAll, fixture, FIXTURE_NOW, formatFixtureInputs, REPO, temporaryDirectories } from './support/run.js';
 

@@ -12,7 +12,7 @@ import {
   CURRENT_SCHEMA_VERSION, DenialStore, StoreCorruptError, StoreForeignError, StoreLockedError, StoreNotFoundError, StoreOpenError,
   StoreReadOnlyError, StoreVersionError, defaultStorePath, openDenialStore, type IngestCounts,
 } from '../src/store/index.js';
-import { MIGRATIONS, type Migration } from '../src/store/migrations.js';
+import { MIGRATIONS, type Migration } from '../src/store/sqlite/migrations.js';
 import type { ExpectedEvent } from './support/expected-event.js';
 import { asStored, decodeAll, fixture, FIXTURE_NOW, formatFixtureInputs, readJson, REPO, runCli, temporaryDirectories } from './support/run.js';
 

@@ -183,6 +183,6 @@ async function explainFromStore(options: ExplainOptions, filter: DenialFilter, u
     await renderExplanation(summaries, stats, options, unit, groups, tables);
     return summaries.length > 0 ? ExitCode.Found : ExitCode.NothingFound;
   } finally {
-    store.close();
+    await store.close();
   }
 }

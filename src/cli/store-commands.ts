@@ -5,7 +5,7 @@ import { commandSource, fileSource, followedFileSource, stdinSource, type InputS
 import {
   COLOUR_PALETTE, PLAIN_PALETTE, describeOverflow, formatCount, explanationJsonChunks, explanationTextChunks, renderDenialLine,
 } from '../render/index.js';
-import type { DenialStore, StoreWriterThread } from '../store/index.js';
+import type { DenialHistory } from '../store/index.js';
 import { isValidUnitName } from '../systemd/index.js';
 import { writeChunks } from './chunked-output.js';
 import { colourWanted } from './colour-choice.js';
@@ -23,15 +23,9 @@ export const DB_OPTION_HELP = 'the store (default: /var/lib/seccomp-explain/deni
  * Opens `--db PATH`, or the default store (making its directory when it is the default). The
  * store and SQLite are loaded here, on first use, so that commands without one never load them.
  */
-export async function openStore(db: string | undefined, readOnly: boolean): Promise<DenialStore> {
-  const { openDenialStore } = await import('../store/index.js');
-  return openDenialStore(await storePath(db), { readOnly, createDirectory: db === undefined });
-}
-
-/** The store of `--db PATH` or the default one, opened for writing on a thread of its own (ingest). */
-async function startStoreWriter(db: string | undefined): Promise<StoreWriterThread> {
-  const { StoreWriterThread } = await import('../store/index.js');
-  return StoreWriterThread.start(await storePath(db), { createDirectory: db === undefined });
+export async function openStore(db: string | undefined, readOnly: boolean): Promise<DenialHistory> {
+  const { openDenialHistory } = await import('../store/index.js');
+  return openDenialHistory(await storePath(db), { readOnly, createDirectory: db === undefined });
 }
 
 async function storePath(db: string | undefined): Promise<string> {
@@ -149,11 +143,10 @@ async function runIngest(files: string[], options: IngestOptions): Promise<numbe
       process.stdout.write(`redecoded ${formatCount(counts.events)} stored ${counts.events === 1 ? 'event' : 'events'}: ${formatCount(counts.changed)} changed, ${formatCount(counts.unreadable)} no longer readable (kept as stored) (${store.path})\n`);
       return ExitCode.Found;
     } finally {
-      store.close();
+      await store.close();
     }
   }
-  // Storing runs on its own thread while this one reads and decodes (docs/store.md, "Writer thread").
-  const writer = await startStoreWriter(options.db);
+  const store = await openStore(options.db, false);
   try {
     const now = Date.now();
     const sources = files.length > 0 ? files.map(fileSource) : [stdinSource()];
@@ -164,18 +157,18 @@ async function runIngest(files: string[], options: IngestOptions): Promise<numbe
     // One ingest per input: identical records without an audit id are told apart by their order in it.
     for (const source of sources) {
       const batches = readSource(source, { tables, abi: options.abi, now, stats, onFailure: () => { inputFailed = true; } });
-      const counts = await writer.ingest(batches, { parsedAt: now, assumedAbi: options.abi, unit });
+      const counts = await store.ingest(batches, { parsedAt: now, assumedAbi: options.abi, unit });
       added += counts.added;
       known += counts.known;
     }
     // Sightings the reader already knew as the same event (the kernel's line and journald's copy) are known too.
     known += stats.duplicates;
     const records = added + known;
-    process.stdout.write(`ingested ${formatCount(records)} ${records === 1 ? 'record' : 'records'}: ${formatCount(added)} new ${added === 1 ? 'denial' : 'denials'}, ${formatCount(known)} already known, ${formatCount(stats.malformed)} malformed (${writer.path})\n`);
+    process.stdout.write(`ingested ${formatCount(records)} ${records === 1 ? 'record' : 'records'}: ${formatCount(added)} new ${added === 1 ? 'denial' : 'denials'}, ${formatCount(known)} already known, ${formatCount(stats.malformed)} malformed (${store.path})\n`);
     if (inputFailed) return ExitCode.InputError;
     return records > 0 ? ExitCode.Found : ExitCode.NothingFound;
   } finally {
-    await writer.close();
+    await store.close();
   }
 }
 
@@ -189,7 +182,7 @@ async function runReport(options: ReportOptions): Promise<number> {
     if (stats.overflow > 0) printMessage(describeOverflow(stats));
     return summaries.length > 0 ? ExitCode.Found : ExitCode.NothingFound;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -223,12 +216,12 @@ async function runWatch(file: string | undefined, options: WatchOptions): Promis
         yield batch;
       }
     }
-    const counts = await store.ingestBatches(printingNew(), { parsedAt: now, assumedAbi: options.abi, unitOf: () => unit, maxBatchDelayMs: 200 });
+    const counts = await store.ingest(printingNew(), { parsedAt: now, assumedAbi: options.abi, unit, maxBatchDelayMs: 200 });
     printMessage(`stored ${formatCount(counts.added)} new ${counts.added === 1 ? 'event' : 'events'}, ${formatCount(counts.known + stats.duplicates)} already known`);
     return inputFailed ? ExitCode.InputError : ExitCode.Found;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    store.close();
+    await store.close();
   }
 }

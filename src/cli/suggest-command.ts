@@ -235,7 +235,7 @@ async function readSuggestInput(files: string[], options: SuggestOptions, decode
         input.storedUnits.add(denial.unit);
       }
     } finally {
-      store.close();
+      await store.close();
     }
     return { input, inputFailed };
   }

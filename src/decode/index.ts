@@ -4,3 +4,4 @@ export { signalName } from './signal-name.js';
 export { AbiRegistry, SyscallTable, type SyscallTableData, type SyscallTableEntry } from './syscall-table.js';
 export { loadBundledSyscallTables } from './bundled-tables.js';
 export { hostAbi } from './host-abi.js';
+export { DENIAL_FIELDS, PUBLIC_DENIAL_FIELD_NAMES, EVENT_KEY_FIELDS, type DenialField, type DenialFieldKind, type DenialFieldScope, type DenialFieldName, type DenialFieldNameOf } from './denial-fields.js';

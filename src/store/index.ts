@@ -1,13 +1,27 @@
-export { openDenialStore, type OpenStoreOptions } from './open-denial-store.js';
-export { DenialStore, type DenialSequence, type IngestOptions, type IngestCounts } from './denial-store.js';
-export { CURRENT_SCHEMA_VERSION } from './migrations.js';
+import type { DenialHistory, OpenHistoryOptions } from './denial-history.js';
+import { SqliteDenialHistory } from './sqlite/index.js';
+
+export type {
+  DenialHistory, OpenHistoryOptions, HistoryIngestOptions, IngestCounts, StoredDenialFilter, StoredExplanation, StoredDenial, RedecodeOptions,
+  RedecodeCounts,
+} from './denial-history.js';
 export { defaultStorePath, currentStorePathContext, SYSTEM_STORE_PATH, type StorePathContext } from './store-path.js';
 export {
   StoreError, StoreLockedError, StoreReadOnlyError, StoreCorruptError, StoreNotFoundError, StoreForeignError, StoreVersionError,
   StoreOpenError, StoreUnsafeError,
 } from './store-errors.js';
-export type { StoredDenialFilter } from './store-filter.js';
-export type { StoredExplanation } from './stored-summaries.js';
-export type { StoredDenial } from './stored-denials.js';
-export type { RedecodeOptions, RedecodeCounts } from './event-redecoder.js';
-export { StoreWriterThread, type ThreadIngestOptions, type WriterIngestOptions } from './store-writer-thread.js';
+
+/**
+ * Opens the history at `path`: making it when missing (unless read-only), upgrading an older
+ * one. Errors are StoreError subclasses that say what to do. The one backend is SQLite
+ * (sqlite/); docs/store.md, "How to add a store backend", says where another one goes.
+ */
+export function openDenialHistory(path: string, options: OpenHistoryOptions = {}): DenialHistory {
+  return SqliteDenialHistory.open(path, options);
+}
+
+// The SQLite backend itself, for its tests and the benchmark.
+export {
+  openDenialStore, DenialStore, StoreWriterThread, CURRENT_SCHEMA_VERSION, type OpenStoreOptions, type DenialSequence, type IngestOptions,
+  type ThreadIngestOptions, type WriterIngestOptions,
+} from './sqlite/index.js';

@@ -1,13 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { DenialFilter } from '../analysis/index.js';
-
-/** explain's filter, plus what only the store knows: the host and the unit of each event. */
-export interface StoredDenialFilter extends DenialFilter {
-  /** Only events from this host: exact, or a shell pattern with `*` and `?`. */
-  host?: string;
-  /** Only events attributed to this unit when ingested: exact, or a shell pattern. */
-  unit?: string;
-}
+import type { StoredDenialFilter } from '../denial-history.js';
 
 /** A condition on `event` rows, as SQL over its own columns and the values it binds. */
 export interface EventCondition {

@@ -1,80 +1,52 @@
 import type Database from 'better-sqlite3';
-import { denialGroupKey } from '../analysis/index.js';
-import type { Denial, SeccompAction } from '../decode/index.js';
-import type { RecordFormat } from '../records/index.js';
-import { StoreDamageError } from './store-errors.js';
-import { storedInteger, storedRequiredText, storedText, storedTextList } from './stored-values.js';
+import { denialGroupKey } from '../../analysis/index.js';
+import type { Denial, DenialFieldNameOf } from '../../decode/index.js';
+import { StoreDamageError } from '../store-errors.js';
+import { compileColumnValues, compileFromRow, compilePick, compileSameValues, CONTEXT_COLUMNS, GROUP_COLUMNS } from './denial-columns.js';
+import { storedText } from './stored-values.js';
 
-/** One `denial_group` row: what explain groups events by. */
-export interface DenialGroup {
-  id: number;
-  exe: string | null;
-  comm: string | null;
-  arch: string | null;
-  abi: string | null;
-  nr: number | null;
-  syscall: string | null;
-  action: SeccompAction;
-}
+/** One `denial_group` row: what explain groups events by (the fields of scope `denial`). */
+export type DenialGroup = { id: number } & Pick<Denial, DenialFieldNameOf<'denial'>>;
 
-/** One `event_context` row: the values a summary lists, and the unit where known. */
-export interface EventContext {
-  id: number;
-  uid: number | null;
-  user: string | null;
-  host: string | null;
-  format: RecordFormat;
-  notes: string[];
-  unit: string | null;
-}
+/** One `event_context` row: the values a summary lists (the fields of scope `context`), and the unit where known. */
+export type EventContext = { id: number; unit: string | null } & Pick<Denial, DenialFieldNameOf<'context'>>;
 
 /** A text length-prefixed, so that no value can run into the next (log text may hold any byte). */
 function keyPart(text: string | null): string {
   return text === null ? '-' : `${text.length}:${text}`;
 }
 
+/** The context fields the first schema keyed contexts by; stored keys are made of them as they always were. */
+const FIRST_CONTEXT_FIELDS: ReadonlySet<string> = new Set(['uid', 'user', 'host', 'format', 'notes']);
+/** Context fields added since, keyed after those by their JSON. */
+const ADDED_CONTEXT_COLUMNS = CONTEXT_COLUMNS.filter(({ name }) => !FIRST_CONTEXT_FIELDS.has(name));
+
 function contextKey(context: Omit<EventContext, 'id'>): string {
   let key = `${context.uid ?? '-'} ${keyPart(context.user)}${keyPart(context.host)}${context.format} ${keyPart(context.unit)}${context.notes.length}`;
   for (const note of context.notes) key += keyPart(note);
+  for (const { name } of ADDED_CONTEXT_COLUMNS) key += keyPart(JSON.stringify((context as Record<string, unknown>)[name]));
   return key;
 }
 
-interface ContextRow {
-  id: number;
-  uid: number | null;
-  user: string | null;
-  host: string | null;
-  format: string;
-  notes: string;
-  unit: string | null;
+type Row = { id: number } & Record<string, unknown>;
+
+const contextFields = compileFromRow<Omit<EventContext, 'unit'>>(CONTEXT_COLUMNS);
+const groupFields = compileFromRow<DenialGroup>(GROUP_COLUMNS);
+
+function contextFromRow(row: Row): EventContext {
+  const context = contextFields(row, `event_context ${row.id}`) as EventContext;
+  context.unit = storedText(row.unit, `event_context ${row.id} unit`);
+  return context;
 }
 
-function contextFromRow(row: ContextRow): EventContext {
-  const where = (column: string): string => `event_context ${row.id} ${column}`;
-  return {
-    id: row.id,
-    uid: storedInteger(row.uid, where('uid')),
-    user: storedText(row.user, where('user')),
-    host: storedText(row.host, where('host')),
-    format: storedRequiredText(row.format, where('format')) as RecordFormat,
-    notes: storedTextList(row.notes, where('notes')),
-    unit: storedText(row.unit, where('unit')),
-  };
+function groupFromRow(row: Row): DenialGroup {
+  return groupFields(row, `denial_group ${row.id}`);
 }
 
-function groupFromRow(row: DenialGroup): DenialGroup {
-  const where = (column: string): string => `denial_group ${row.id} ${column}`;
-  return {
-    id: row.id,
-    exe: storedText(row.exe, where('exe')),
-    comm: storedText(row.comm, where('comm')),
-    arch: storedText(row.arch, where('arch')),
-    abi: storedText(row.abi, where('abi')),
-    nr: storedInteger(row.nr, where('nr')),
-    syscall: storedText(row.syscall, where('syscall')),
-    action: storedRequiredText(row.action, where('action')) as SeccompAction,
-  };
-}
+const groupValues = compileColumnValues(GROUP_COLUMNS);
+const contextValues = compileColumnValues(CONTEXT_COLUMNS);
+const groupOf = compilePick<Omit<DenialGroup, 'id'>>(GROUP_COLUMNS, false);
+const contextOf = compilePick<Omit<EventContext, 'id'>>(CONTEXT_COLUMNS, true);
 
 /** How many value sets are remembered per first value (RecentValues). */
 const RECENT_PER_FIRST_VALUE = 16;
@@ -114,12 +86,6 @@ class RecentValues<Values> {
   forget(): void {
     this.byFirstValue.clear();
   }
-}
-
-function sameNotes(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
-  return true;
 }
 
 /**
@@ -173,24 +139,23 @@ class InternedRows<Row, Value> {
  * `denial_group`: what explain groups events by. The first denial of a group gives it its
  * values, as the first of a group does in explain.
  */
-export class DenialGroups extends InternedRows<DenialGroup, DenialGroup> {
+export class DenialGroups extends InternedRows<Row, DenialGroup> {
   private readonly recent = new RecentValues<Omit<DenialGroup, 'id'>>(
     (group) => group.exe,
-    (a, b) => a.comm === b.comm && a.arch === b.arch && a.abi === b.abi && a.nr === b.nr && a.syscall === b.syscall && a.action === b.action,
+    compileSameValues(GROUP_COLUMNS, 'exe', false),
   );
 
   constructor(db: Database.Database) {
-    super(db, 'denial_group', ['exe', 'comm', 'arch', 'abi', 'nr', 'syscall', 'action'], groupFromRow);
+    super(db, 'denial_group', GROUP_COLUMNS.map(({ column }) => column), groupFromRow);
   }
 
   /** The group's id, the row made when this is its first denial. Call inside a write transaction. */
   idOf(denial: Denial): number {
     const recent = this.recent.idOf(denial);
     if (recent !== undefined) return recent;
-    const { exe, comm, arch, abi, nr, syscall, action } = denial;
     // DenialAggregator's own key, so that report groups exactly as explain does.
-    const id = this.idFor(denialGroupKey(denial), [exe, comm, arch, abi, nr, syscall, action]);
-    this.recent.remember({ exe, comm, arch, abi, nr, syscall, action }, id);
+    const id = this.idFor(denialGroupKey(denial), groupValues(denial));
+    this.recent.remember(groupOf(denial), id);
     return id;
   }
 
@@ -201,19 +166,19 @@ export class DenialGroups extends InternedRows<DenialGroup, DenialGroup> {
 }
 
 /** `event_context`: the values a summary lists, and the unit. */
-export class EventContexts extends InternedRows<ContextRow, EventContext> {
+export class EventContexts extends InternedRows<Row, EventContext> {
   private readonly recent = new RecentValues<Omit<EventContext, 'id'>>(
     (context) => context.host,
-    (a, b) => a.uid === b.uid && a.user === b.user && a.format === b.format && a.unit === b.unit && sameNotes(a.notes, b.notes),
+    compileSameValues(CONTEXT_COLUMNS, 'host', true),
   );
 
   constructor(db: Database.Database) {
-    super(db, 'event_context', ['uid', 'user', 'host', 'format', 'notes', 'unit'], contextFromRow);
+    super(db, 'event_context', [...CONTEXT_COLUMNS.map(({ column }) => column), 'unit'], contextFromRow);
   }
 
   /** The id of a denial's context with this unit. Call inside a write transaction. */
   idOf(denial: Denial, unit: string | null): number {
-    return this.idOfContext({ uid: denial.uid, user: denial.user, host: denial.host, format: denial.format, notes: denial.notes, unit });
+    return this.idOfContext(contextOf(denial, unit));
   }
 
   /** The id of the same context with the unit set. */
@@ -229,7 +194,7 @@ export class EventContexts extends InternedRows<ContextRow, EventContext> {
   private idOfContext(context: Omit<EventContext, 'id'>): number {
     const recent = this.recent.idOf(context);
     if (recent !== undefined) return recent;
-    const id = this.idFor(contextKey(context), [context.uid, context.user, context.host, context.format, JSON.stringify(context.notes), context.unit]);
+    const id = this.idFor(contextKey(context), [...contextValues(context), context.unit]);
     this.recent.remember(context, id);
     return id;
   }

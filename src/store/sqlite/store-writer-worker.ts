@@ -6,8 +6,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PackedDenials } from './denial-batch.js';
 import type { DenialSequence, DenialStore } from './denial-store.js';
 import { openDenialStore } from './open-denial-store.js';
-import { MessageInbox } from '../message-inbox.js';
-import { errorParts } from './store-errors.js';
+import { MessageInbox } from '../../message-inbox.js';
+import { errorParts } from '../store-errors.js';
 import type { FromStoreWriter, StoreWriterJob, ToStoreWriter } from './store-writer-protocol.js';
 
 const port = parentPort;

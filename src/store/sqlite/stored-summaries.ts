@@ -1,18 +1,9 @@
 import type Database from 'better-sqlite3';
-import { COUNTED_PIDS, LISTED_DENIALS, LISTED_PIDS, LISTED_VALUES, type DenialSummary, type ExplainStats } from '../analysis/index.js';
+import { COUNTED_PIDS, LISTED_DENIALS, LISTED_PIDS, LISTED_VALUES, type DenialSummary, type ExplainStats } from '../../analysis/index.js';
 import type { DenialGroups, EventContexts } from './denial-dictionaries.js';
-import { eventCondition, type StoredDenialFilter } from './store-filter.js';
+import type { StoredDenialFilter, StoredExplanation } from '../denial-history.js';
+import { eventCondition } from './store-filter.js';
 import { storedInteger, storedTime } from './stored-values.js';
-
-/** What `report` renders: the summaries explain would make of the stored events, and counts. */
-export interface StoredExplanation {
-  summaries: DenialSummary[];
-  /**
-   * explain's counts, of the store: `records` stored events, `filtered` those the filter left
-   * out; `lines`, `duplicates` and `malformed` are 0 (each stored event is stored once).
-   */
-  stats: ExplainStats;
-}
 
 interface GroupTotals {
   group_id: number;

@@ -1,43 +1,29 @@
 import type Database from 'better-sqlite3';
-import { decodeRecord, type AbiRegistry, type Denial } from '../decode/index.js';
-import { isMalformed, parseRecordLine } from '../records/index.js';
+import { decodeRecord, type Denial } from '../../decode/index.js';
+import { isMalformed, parseRecordLine } from '../../records/index.js';
+import { compileColumnValues, EVENT_COLUMNS, type ColumnValue } from './denial-columns.js';
 import type { DenialGroups, EventContexts } from './denial-dictionaries.js';
+import type { RedecodeCounts, RedecodeOptions } from '../denial-history.js';
 import { STORED_DENIAL_COLUMNS, type StoredDenialRow } from './stored-denials.js';
-
-export interface RedecodeOptions {
-  /** The syscall tables to decode with: the reason to redecode is usually newer ones. */
-  tables: AbiRegistry;
-  /** Events per transaction. */
-  batchSize?: number;
-  /** Told the running counts after each committed batch. */
-  onProgress?: (counts: RedecodeCounts) => void;
-}
-
-export interface RedecodeCounts {
-  /** Stored events read again. */
-  events: number;
-  /** Those whose decoding changed, now stored decoded anew. */
-  changed: number;
-  /** Those this parser cannot read any more; their stored decoding is kept. */
-  unreadable: number;
-}
 
 interface RedecodeRow extends StoredDenialRow {
   id: number;
   parsed_at: number;
   assumed_abi: string;
+  text: string;
 }
+
+/** The columns of `event` that decoding makes: all but the line, which it is made from. */
+const DECODED_COLUMNS = EVENT_COLUMNS.filter(({ field }) => field.kind !== 'line');
+const decodedValues = compileColumnValues(DECODED_COLUMNS);
 
 /** The decoded columns of `event`, in the order `update` binds them. */
-function decodedColumns(denial: Denial, groupId: number, contextId: number): (string | number | null)[] {
-  return [
-    groupId, contextId, denial.time, denial.timePrecise ? 1 : 0, denial.serial, denial.pid, denial.auid,
-    denial.code, denial.signal, denial.compat === null ? null : denial.compat ? 1 : 0, denial.ip,
-  ];
+function decodedColumns(denial: Denial, groupId: number, contextId: number): ColumnValue[] {
+  return [groupId, contextId, ...decodedValues(denial)];
 }
 
-function storedColumns(row: RedecodeRow): (string | number | null)[] {
-  return [row.group_id, row.context_id, row.time, row.time_precise, row.serial, row.pid, row.auid, row.code, row.signal, row.compat, row.ip];
+function storedColumns(row: RedecodeRow): unknown[] {
+  return [row.group_id, row.context_id, ...DECODED_COLUMNS.map(({ column }) => row[column])];
 }
 
 /**
@@ -54,8 +40,7 @@ export function redecodeEvents(db: Database.Database, groups: DenialGroups, cont
     FROM event JOIN ingest_run ON ingest_run.id = event.run_id
     WHERE event.id > ? ORDER BY event.id LIMIT ?`);
   const update = db.prepare(`
-    UPDATE event SET group_id = ?, context_id = ?, time = ?, time_precise = ?, serial = ?, pid = ?, auid = ?,
-      code = ?, signal = ?, compat = ?, ip = ? WHERE id = ?`);
+    UPDATE event SET group_id = ?, context_id = ?, ${DECODED_COLUMNS.map(({ column }) => `${column} = ?`).join(', ')} WHERE id = ?`);
   const counts: RedecodeCounts = { events: 0, changed: 0, unreadable: 0 };
   let after = 0;
   for (;;) {

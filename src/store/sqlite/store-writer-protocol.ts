@@ -1,8 +1,8 @@
 /** The messages between a StoreWriterThread and its worker (store-writer-worker.ts). */
 import type { DenialBatch } from './denial-batch.js';
-import type { IngestCounts } from './denial-store.js';
+import type { IngestCounts } from '../denial-history.js';
 import type { OpenStoreOptions } from './open-denial-store.js';
-import type { ErrorParts } from './store-errors.js';
+import type { ErrorParts } from '../store-errors.js';
 
 /** What the worker is started with. */
 export interface StoreWriterJob {
@@ -17,6 +17,11 @@ export interface WriterIngestOptions {
   /** The unit every denial of this input is attributed to, or null. */
   unit?: string | null;
   batchSize?: number;
+  /**
+   * As IngestOptions.maxBatchDelayMs, for a source that may pause (`watch`); when given, each
+   * batch of the source is posted to the writer as soon as it is packed, not when a message is full.
+   */
+  maxBatchDelayMs?: number;
 }
 
 export type ToStoreWriter =

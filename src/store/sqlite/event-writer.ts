@@ -1,8 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { Denial } from '../decode/index.js';
+import type { Denial } from '../../decode/index.js';
+import { compileEventInsert, EVENT_COLUMNS } from './denial-columns.js';
 import type { DenialGroups, EventContexts } from './denial-dictionaries.js';
-import { hasAuditId, hostsAgree, recordDigest, recordHashKey } from './event-key.js';
+import { hasAuditId, hostsAgree, recordDigest, recordHashKey } from '../event-key.js';
 import { IndexedPartnerSearch, type PartnerSearch } from './event-pairing.js';
+
+const insertEvent = compileEventInsert<Database.RunResult>();
 
 export type WriteOutcome = 'added' | 'known';
 
@@ -30,8 +33,8 @@ export class EventWriteStatements {
     this.selectRecordHash = db.prepare('SELECT event_id FROM event_record_hash WHERE second = ? AND digest = ?').pluck();
     this.insertRecordHash = db.prepare('INSERT INTO event_record_hash (second, digest, event_id) VALUES (?, ?, ?)');
     this.insertEvent = db.prepare(`
-      INSERT INTO event (run_id, group_id, context_id, time, time_precise, serial, pid, auid, code, signal, compat, ip, keyed_by_id, text)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      INSERT INTO event (run_id, group_id, context_id, keyed_by_id, ${EVENT_COLUMNS.map(({ column }) => column).join(', ')})
+      VALUES (?, ?, ?, ?${', ?'.repeat(EVENT_COLUMNS.length)})`);
     this.partners = new IndexedPartnerSearch(db);
     this.markPaired = db.prepare('UPDATE event SET paired = 1 WHERE id = ?');
     this.selectAnyUnpairedWithoutId = db.prepare('SELECT EXISTS (SELECT 1 FROM event WHERE keyed_by_id = 0 AND paired = 0)').pluck();
@@ -134,11 +137,7 @@ export class EventWriter {
   }
 
   private insertEvent(denial: Denial, groupId: number, unit: string | null, keyedById: boolean): number {
-    const result = this.statements.insertEvent.run(
-      this.runId, groupId, this.contexts.idOf(denial, unit), denial.time, denial.timePrecise ? 1 : 0, denial.serial,
-      denial.pid, denial.auid, denial.code, denial.signal, denial.compat === null ? null : denial.compat ? 1 : 0,
-      denial.ip, keyedById ? 1 : 0, denial.text,
-    );
+    const result = insertEvent(this.statements.insertEvent, this.runId, groupId, this.contexts.idOf(denial, unit), keyedById ? 1 : 0, denial);
     return Number(result.lastInsertRowid);
   }
 

@@ -1,10 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import type { Denial } from '../decode/index.js';
+import type { Denial } from '../../decode/index.js';
 import { DenialBatchBuilder, transferables } from './denial-batch.js';
-import type { IngestCounts } from './denial-store.js';
-import { MessageInbox } from '../message-inbox.js';
+import type { IngestCounts } from '../denial-history.js';
+import { MessageInbox } from '../../message-inbox.js';
 import type { OpenStoreOptions } from './open-denial-store.js';
-import { errorFromParts, errorParts, type ErrorParts } from './store-errors.js';
+import { errorFromParts, errorParts, type ErrorParts } from '../store-errors.js';
 import type { FromStoreWriter, StoreWriterJob, ToStoreWriter, WriterIngestOptions } from './store-writer-protocol.js';
 
 export type { WriterIngestOptions } from './store-writer-protocol.js';
@@ -70,6 +70,7 @@ export class StoreWriterThread {
     const { onCommit, ...crossing } = options;
     this.post({ kind: 'ingest', options: crossing });
     const builder = new DenialBatchBuilder(DENIALS_PER_MESSAGE);
+    const postEachBatch = options.maxBatchDelayMs !== undefined;
     const send = async (): Promise<void> => {
       while (this.inFlight >= MESSAGES_IN_FLIGHT) this.handle(await this.inbox.next(), onCommit);
       for (let message = this.inbox.take(); message !== undefined; message = this.inbox.take()) this.handle(message, onCommit);
@@ -83,6 +84,7 @@ export class StoreWriterThread {
           builder.add(denial);
           if (builder.full) await send();
         }
+        if (postEachBatch && builder.size > 0) await send();
       }
       if (builder.size > 0) await send();
     } catch (error) {

@@ -1,4 +1,4 @@
-import { StoreDamageError } from './store-errors.js';
+import { StoreDamageError } from '../store-errors.js';
 
 /**
  * Values read back from the store's columns, checked: a store file may have been edited or

@@ -6,7 +6,7 @@ import { MIGRATIONS, STORE_APPLICATION_ID, type Migration } from './migrations.j
 import {
   StoreCorruptError, StoreForeignError, StoreNotFoundError, StoreOpenError, StoreReadOnlyError, StoreUnsafeError, StoreVersionError,
   storeErrorFrom,
-} from './store-errors.js';
+} from '../store-errors.js';
 
 export interface OpenStoreOptions {
   /** Only read: never creates, upgrades or writes the file. For `report`. */

@@ -1,12 +1,12 @@
 import type Database from 'better-sqlite3';
-import type { Denial } from '../decode/index.js';
+import type { Denial } from '../../decode/index.js';
 import { DenialGroups, EventContexts } from './denial-dictionaries.js';
-import { redecodeEvents, type RedecodeCounts, type RedecodeOptions } from './event-redecoder.js';
+import type { IngestCounts, RedecodeCounts, RedecodeOptions, StoredDenial, StoredDenialFilter, StoredExplanation } from '../denial-history.js';
+import { redecodeEvents } from './event-redecoder.js';
 import { EventWriter, EventWriteStatements } from './event-writer.js';
-import { StoreReadOnlyError, withStoreErrors } from './store-errors.js';
-import type { StoredDenialFilter } from './store-filter.js';
-import { storedDenials, type StoredDenial } from './stored-denials.js';
-import { storedExplanation, type StoredExplanation } from './stored-summaries.js';
+import { StoreReadOnlyError, withStoreErrors } from '../store-errors.js';
+import { storedDenials } from './stored-denials.js';
+import { storedExplanation } from './stored-summaries.js';
 
 export interface IngestOptions {
   /** The "now" the records were parsed with (ParseContext.now): kept for --redecode. */
@@ -27,13 +27,6 @@ export interface IngestOptions {
    * whatever happens to this process next.
    */
   onCommit?: (counts: IngestCounts) => void;
-}
-
-export interface IngestCounts {
-  /** Events stored for the first time. */
-  added: number;
-  /** Sightings of events the store already held (another ingest, or earlier in this one). */
-  known: number;
 }
 
 const DEFAULT_BATCH_SIZE = 10_000;
