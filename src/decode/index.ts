@@ -4,3 +4,4 @@ export { signalName } from './signal-name.js';
 export { AbiRegistry, SyscallTable, type SyscallTableData, type SyscallTableEntry } from './syscall-table.js';
 export { loadBundledSyscallTables } from './bundled-tables.js';
 export { hostAbi } from './host-abi.js';
+export { noteKey, type DenialNote } from './denial-note.js';
