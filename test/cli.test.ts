@@ -49,7 +49,7 @@ describe('seccomp-explain explain, as the README shows it', () => {
         abi: 'x86_64', arch: 'c000003e', nr: 160, syscall: 'setrlimit', action: 'kill_process', count: 1,
         exe: '/opt/mattermost/bin/mattermost', comm: 'mattermost', first: '2023-03-16T13:12:30.266Z',
         last: '2023-03-16T13:12:30.266Z', pids: [2999066], pid_count: 1, uids: [1009], users: [], hosts: [],
-        formats: ['kernel'], notes: [],
+        formats: ['kernel'], notes: [], note_codes: [],
       }],
       stats: { lines: 1, records: 1, duplicates: 0, filtered: 0, malformed: 0, overflow: 0 },
     });
@@ -64,7 +64,7 @@ describe('seccomp-explain explain, as the README shows it', () => {
       time: '2026-11-23T13:15:03.000Z', serial: null, host: 'web1', pid: 13052, comm: 'seccomp-trigger',
       exe: '/tmp/sc-fixtures/x86_64/seccomp-trigger', uid: 0, user: null, auid: null, arch: 'c000003e', abi: 'x86_64',
       nr: 160, syscall: 'setrlimit', action: 'kill_process', code: '0x80000000', signal: 'SIGSYS', compat: false,
-      ip: '0x7f4c0ab80829', format: 'journal-audit', notes: [],
+      ip: '0x7f4c0ab80829', format: 'journal-audit', notes: [], note_codes: [],
     });
   });
 

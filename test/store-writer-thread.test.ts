@@ -73,7 +73,7 @@ describe('packing denials for the writer thread', () => {
     };
     const denials: Denial[] = [
       base,
-      { ...base, host: '', comm: '', exe: 'null', compat: false, time: 0, serial: 0, pid: 0, nr: -1, notes: ['a "quoted" note', 'ünïcödé'], text: 'a\u0000b\r\u001b[31m' },
+      { ...base, host: '', comm: '', exe: 'null', compat: false, time: 0, serial: 0, pid: 0, nr: -1, notes: [{ code: 'worded', text: 'a "quoted" note' }, { code: 'auditd-named-differently', name: 'ünïcödé' }], text: 'a\u0000b\r\u001b[31m' },
       { ...base, compat: true, time: 8.64e15, serial: Number.MAX_SAFE_INTEGER, uid: 4294967294, text: '\n' },
     ];
     expect(decodeDenialBatch(encodeDenialBatch(denials))).toEqual(denials);

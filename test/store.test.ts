@@ -6,8 +6,8 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { denialLogChunks } from '../bench/generate-denial-log.js';
 import { DenialAggregator } from '../src/analysis/index.js';
-import { loadBundledSyscallTables, type Denial } from '../src/decode/index.js';
-import { renderExplanationJson } from '../src/render/index.js';
+import { loadBundledSyscallTables, type Denial, type DenialNote } from '../src/decode/index.js';
+import { describeNote, renderExplanationJson } from '../src/render/index.js';
 import {
   CURRENT_SCHEMA_VERSION, DenialStore, StoreCorruptError, StoreForeignError, StoreLockedError, StoreNotFoundError, StoreOpenError,
   StoreReadOnlyError, StoreVersionError, defaultStorePath, openDenialStore, type IngestCounts,
@@ -176,6 +176,43 @@ describe('opening a store', () => {
     const added = (await ingestText(store, kernel)).added;
     expect(await ingestText(store, journald)).toEqual({ added: 0, known: added });
     store.close();
+  });
+
+  it('keeps notes as typed values, and upgrades a store that kept them in words, so that rewording a note splits no context', async () => {
+    const legacy = fixture('formats', 'old-type-1701', 'input.log');
+    const path = newStorePath();
+    const version2 = openDenialStore(path, {}, MIGRATIONS.filter((migration) => migration.version <= 2));
+    const added = (await ingestFile(version2, legacy)).added;
+    version2.close();
+    const raw = new Database(path);
+    const typed = raw.prepare("SELECT id, key, notes FROM event_context WHERE notes <> '[]'").all() as { id: number; key: string; notes: string }[];
+    expect(typed.length).toBeGreaterThan(0);
+    expect(JSON.parse(typed[0]!.notes)).toEqual([{ code: 'assumed-abi', abi: 'x86_64' }]);
+    // As schema version 2 stored them: the notes in words (as they are worded today), and the
+    // context keyed by those words.
+    const part = (text: string): string => `${text.length}:${text}`;
+    for (const row of typed) {
+      const notes = JSON.parse(row.notes) as DenialNote[];
+      const words = notes.map(describeNote);
+      let key = row.key;
+      notes.forEach((note, index) => (key = key.replace(part(JSON.stringify(note)), part(words[index] as string))));
+      raw.prepare('UPDATE event_context SET notes = ?, key = ? WHERE id = ?').run(JSON.stringify(words), key, row.id);
+    }
+    const contexts = raw.prepare('SELECT count(*) FROM event_context').pluck().get();
+    raw.close();
+
+    const store = openDenialStore(path);
+    expect(store.schemaVersion()).toBe(CURRENT_SCHEMA_VERSION);
+    expect(await ingestFile(store, legacy)).toEqual({ added: 0, known: added });
+    // Later events of the same processes: new events, in the contexts already stored.
+    const later = readFileSync(legacy, 'utf8').replace(/audit\((\d+\.\d+):(\d+)\)/g, 'audit($1:9$2)');
+    expect((await ingestText(store, later)).added).toBe(added);
+    expect(store.explanation().summaries.flatMap((summary) => summary.notes)).toContainEqual({ code: 'assumed-abi', abi: 'x86_64' });
+    store.close();
+    const after = new Database(path, { readonly: true });
+    expect(after.prepare('SELECT count(*) FROM event_context').pluck().get()).toBe(contexts);
+    expect(after.prepare("SELECT key, notes FROM event_context WHERE notes <> '[]'").all()).toEqual(typed.map(({ key, notes }) => ({ key, notes })));
+    after.close();
   });
 
   it('does not upgrade a store opened read-only', () => {

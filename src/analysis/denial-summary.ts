@@ -1,4 +1,4 @@
-import type { Denial, SeccompAction } from '../decode/index.js';
+import { noteKey, type Denial, type DenialNote, type SeccompAction } from '../decode/index.js';
 import type { RecordFormat } from '../records/index.js';
 import { DistinctFingerprints } from './distinct-fingerprints.js';
 
@@ -37,7 +37,7 @@ export interface DenialSummary {
   users: string[];
   hosts: string[];
   formats: RecordFormat[];
-  notes: string[];
+  notes: DenialNote[];
 }
 
 /**
@@ -56,6 +56,15 @@ function withDistinct<T>(list: T[], value: T | null): T[] {
   if (list.length === 0) return [ownCopy(value)];
   if (list.length < LISTED_VALUES && !list.includes(value)) list.push(ownCopy(value));
   return list;
+}
+
+/** `notes` with `note` added when no equal note is listed yet (up to LISTED_VALUES). */
+function withDistinctNote(notes: DenialNote[], note: DenialNote): DenialNote[] {
+  const key = noteKey(note);
+  if (notes.length >= LISTED_VALUES || notes.some((listed) => noteKey(listed) === key)) return notes;
+  // Its own copy: the decoder's values are slices of the log (below).
+  const copy = JSON.parse(key) as DenialNote;
+  return notes.length === 0 ? [copy] : [...notes, copy];
 }
 
 /**
@@ -118,7 +127,7 @@ export class DenialAggregator {
     summary.users = withDistinct(summary.users, denial.user);
     summary.hosts = withDistinct(summary.hosts, denial.host);
     summary.formats = withDistinct(summary.formats, denial.format);
-    for (const note of denial.notes) summary.notes = withDistinct(summary.notes, note);
+    for (const note of denial.notes) summary.notes = withDistinctNote(summary.notes, note);
   }
 
   private addPid(key: string, summary: DenialSummary, pid: number | null): void {

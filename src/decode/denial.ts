@@ -1,4 +1,5 @@
 import type { AuditRecord, RecordFormat, RecordOrigin } from '../records/index.js';
+import type { DenialNote } from './denial-note.js';
 import { decodeAction, type SeccompAction } from './seccomp-action.js';
 import { signalName } from './signal-name.js';
 import type { AbiRegistry, SyscallTable } from './syscall-table.js';
@@ -35,7 +36,7 @@ export interface Denial {
   ip: string | null;
   format: RecordFormat;
   /** Things the reader should know: assumptions made, names the log disagreed on. */
-  notes: string[];
+  notes: DenialNote[];
   /** Where the line says it came from; absent for a denial read back from the store, which does not keep it. */
   origin?: RecordOrigin;
   /** The line the record was read from. */
@@ -108,14 +109,14 @@ interface SyscallIdentity {
   syscall: string | null;
 }
 
-function identifyRaw(record: AuditRecord, options: DecodeOptions, notes: string[]): SyscallIdentity | string {
+function identifyRaw(record: AuditRecord, options: DecodeOptions, notes: DenialNote[]): SyscallIdentity | string {
   const nr = parseDecimal(record.fields.syscall, true);
   if (nr === null) return `syscall=${record.fields.syscall ?? ''} is not a number`;
   let table: SyscallTable | null;
   let arch: string | null = null;
   if (record.fields.arch === undefined) {
     table = options.tables.forAbi(options.assumedAbi);
-    notes.push(`the record has no arch=; ${options.assumedAbi} assumed (--abi to change)`);
+    notes.push({ code: 'assumed-abi', abi: options.assumedAbi });
     arch = table ? hexArch(table.auditArch) : null;
   } else {
     if (!/^[0-9a-fA-F]{1,8}$/.test(record.fields.arch)) return `arch=${record.fields.arch} is not an audit arch`;
@@ -126,7 +127,7 @@ function identifyRaw(record: AuditRecord, options: DecodeOptions, notes: string[
   const syscall = table?.nameOf(nr) ?? null;
   const theirs = record.enriched.SYSCALL;
   if (syscall !== null && theirs !== undefined && theirs !== syscall && unknownSyscallNumber(theirs) === null) {
-    notes.push(`auditd on the host named it ${theirs}`);
+    notes.push({ code: 'auditd-named-differently', name: theirs });
   }
   return { table, arch, nr, syscall };
 }
@@ -138,11 +139,11 @@ function interpretedArchTable(archName: string, nr: number | null, options: Deco
   return options.tables.forAbi(archName);
 }
 
-function identifyInterpreted(record: AuditRecord, options: DecodeOptions, notes: string[]): SyscallIdentity | string {
+function identifyInterpreted(record: AuditRecord, options: DecodeOptions, notes: DenialNote[]): SyscallIdentity | string {
   const archName = record.fields.arch ?? '';
   const archTable = interpretedArchTable(archName, null, options);
   if (!archTable) {
-    notes.push(`ausearch -i named the arch ${archName}, which no table has`);
+    notes.push({ code: 'interpreted-arch-unknown', arch: archName });
   }
   const said = record.fields.syscall ?? '';
   const number = unknownSyscallNumber(said) ?? (/^\d+$/.test(said) ? Number(said) : null);
@@ -152,22 +153,22 @@ function identifyInterpreted(record: AuditRecord, options: DecodeOptions, notes:
   }
   if (!archTable) return { table: null, arch: null, nr: null, syscall: null };
   const nr = archTable.numberOf(said);
-  if (nr === null) notes.push(`ausearch -i named the syscall ${said}, which the ${archTable.abi} table does not have`);
+  if (nr === null) notes.push({ code: 'interpreted-syscall-unknown', name: said, abi: archTable.abi });
   return { table: archTable, arch: hexArch(archTable.auditArch), nr, syscall: nr === null ? null : said };
 }
 
 /** Decodes one record's numbers: ABI, syscall name, action, signal, ids. Pure. */
 export function decodeRecord(record: AuditRecord, options: DecodeOptions): DecodeResult {
-  const notes: string[] = [];
+  const notes: DenialNote[] = [];
   const identity = record.interpreted
     ? identifyInterpreted(record, options, notes)
     : identifyRaw(record, options, notes);
   if (typeof identity === 'string') return { malformed: identity };
   const { table, arch, nr, syscall } = identity;
-  if (arch !== null && table === null) notes.push(`no syscall table has arch ${arch}`);
+  if (arch !== null && table === null) notes.push({ code: 'arch-unknown', arch });
 
   const code = record.fields.code ?? null;
-  const decodedAction = code === null ? { action: 'unknown' as const, note: 'the record has no code=' } : decodeAction(code);
+  const decodedAction = code === null ? { action: 'unknown' as const, note: { code: 'no-action-code' } as const } : decodeAction(code);
   if (decodedAction.note) notes.push(decodedAction.note);
 
   const abi = table?.abi ?? null;
@@ -175,7 +176,7 @@ export function decodeRecord(record: AuditRecord, options: DecodeOptions): Decod
   const sigNumber = parseDecimal(sigText);
   const signal = sigNumber !== null ? signalName(sigNumber, abi) : sigText && /^SIG[A-Z0-9]+$/.test(sigText) ? sigText : null;
   if (signal === 'SIGKILL' && (decodedAction.action === 'kill_thread' || decodedAction.action === 'kill_process')) {
-    notes.push('SIGKILL: strict-mode seccomp (mode 1), which allows only read, write, exit and sigreturn');
+    notes.push({ code: 'strict-mode-kill' });
   }
   const compat = record.fields.compat === '1' ? true : record.fields.compat === '0' ? false : null;
 

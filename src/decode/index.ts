@@ -5,3 +5,4 @@ export { AbiRegistry, SyscallTable, type SyscallTableData, type SyscallTableEntr
 export { loadBundledSyscallTables } from './bundled-tables.js';
 export { hostAbi } from './host-abi.js';
 export { DENIAL_FIELDS, PUBLIC_DENIAL_FIELD_NAMES, EVENT_KEY_FIELDS, type DenialField, type DenialFieldKind, type DenialFieldScope, type DenialFieldName, type DenialFieldNameOf } from './denial-fields.js';
+export { asDenialNote, noteKey, type DenialNote } from './denial-note.js';

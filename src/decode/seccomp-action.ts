@@ -1,3 +1,4 @@
+import type { DenialNote } from './denial-note.js';
 /** The seccomp filter action a record's `code=` names. Part of the JSON interfaces. */
 export type SeccompAction =
   | 'kill_process'
@@ -44,7 +45,7 @@ const ACTIONS_BY_INTERPRETED_NAME: ReadonlyMap<string, SeccompAction> = new Map<
 export interface DecodedAction {
   action: SeccompAction;
   /** Why the action could not be told exactly, when it could not. */
-  note: string | null;
+  note: DenialNote | null;
 }
 
 /** The actions of the codes seen: a few, asked for on every record. */
@@ -67,12 +68,12 @@ function readAction(code: string): DecodedAction {
   if (unnamed) return readAction(unnamed[1] as string);
   if (/^0x[0-9a-fA-F]{1,8}$/.test(code)) {
     const action = ACTIONS_BY_CODE.get((Number.parseInt(code, 16) & ACTION_MASK) >>> 0);
-    return action ? { action, note: null } : { action: 'unknown', note: `code=${code} is no seccomp action` };
+    return action ? { action, note: null } : { action: 'unknown', note: { code: 'action-code-unknown', value: code } };
   }
   const interpreted = ACTIONS_BY_INTERPRETED_NAME.get(code.toLowerCase());
   if (interpreted) return { action: interpreted, note: null };
   if (code.toLowerCase() === 'kill') {
-    return { action: 'unknown', note: 'ausearch -i prints code=kill for both kill_process and kill_thread' };
+    return { action: 'unknown', note: { code: 'interpreted-kill' } };
   }
-  return { action: 'unknown', note: `code=${code} is no seccomp action` };
+  return { action: 'unknown', note: { code: 'action-code-unknown', value: code } };
 }

@@ -1,3 +1,4 @@
+import { describeNote } from './denial-notes.js';
 import type { DenialSummary, ExplainStats } from '../analysis/index.js';
 import type { Denial } from '../decode/index.js';
 import type { Finding } from '../systemd/index.js';
@@ -68,7 +69,8 @@ function denialJson(summary: DenialSummary, attribution: UnitAttribution | null)
     users: summary.users,
     hosts: summary.hosts,
     formats: summary.formats,
-    notes: summary.notes,
+    notes: summary.notes.map(describeNote),
+    note_codes: summary.notes,
     ...(attribution ? { attribution: attributionJson(attribution.findings.get(summary)) } : {}),
   };
 }
@@ -102,6 +104,7 @@ export function renderDenialNdjson(denial: Denial): string {
     compat: denial.compat,
     ip: denial.ip,
     format: denial.format,
-    notes: denial.notes,
+    notes: denial.notes.map(describeNote),
+    note_codes: denial.notes,
   })}\n`;
 }

@@ -1,3 +1,4 @@
+import { describeNote } from './denial-notes.js';
 import { COUNTED_OVERFLOW, LISTED_DENIALS, type DenialSummary, type ExplainStats } from '../analysis/index.js';
 import type { Denial } from '../decode/index.js';
 import { attributionLines } from './attribution-text.js';
@@ -52,7 +53,7 @@ export function* explanationTextChunks(summaries: DenialSummary[], stats: Explai
     ];
     const hosts = summary.hosts.length > 0 ? `  host ${summary.hosts.map(escapeForTerminal).join(',')}` : '';
     out.push(palette.dim(`  first ${formatTime(summary.first)}  last ${formatTime(summary.last)}${describePids(summary)}${hosts}`));
-    for (const note of summary.notes) out.push(palette.warning(`  note: ${escapeForTerminal(note)}`));
+    for (const note of summary.notes) out.push(palette.warning(`  note: ${escapeForTerminal(describeNote(note))}`));
     const finding = attribution?.findings.get(summary);
     if (finding) out.push(...attributionLines(finding));
     yield `${out.join('\n')}\n`;

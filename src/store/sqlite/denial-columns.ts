@@ -1,5 +1,5 @@
-import { DENIAL_FIELDS, type DenialField, type DenialFieldScope } from '../../decode/index.js';
-import { storedInteger, storedRequiredText, storedText, storedTextList, storedTime } from './stored-values.js';
+import { DENIAL_FIELDS, noteKey, type DenialField, type DenialFieldScope, type DenialNote } from '../../decode/index.js';
+import { storedInteger, storedNoteList, storedRequiredText, storedText, storedTime } from './stored-values.js';
 
 /**
  * Where the SQLite store keeps each field of DENIAL_FIELDS (src/decode/denial-fields.ts): a
@@ -61,7 +61,7 @@ export function fieldValue(field: DenialField, value: unknown, where: string): u
     case 'boolean':
       return field.nullable && value === null ? null : value === 1;
     case 'notes':
-      return storedTextList(value, where);
+      return storedNoteList(value, where);
   }
 }
 
@@ -131,9 +131,9 @@ export function compileSameValues(columns: readonly DenialColumn[], except: stri
   return compile(['a', 'b'], `return ${tests.length === 0 ? 'true' : tests.join(' && ')};`, { sameList });
 }
 
-function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
+function sameList(a: readonly DenialNote[], b: readonly DenialNote[]): boolean {
   if (a.length !== b.length) return false;
-  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index] && noteKey(a[index] as DenialNote) !== noteKey(b[index] as DenialNote)) return false;
   return true;
 }
 

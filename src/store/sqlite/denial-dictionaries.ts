@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { denialGroupKey } from '../../analysis/index.js';
-import type { Denial, DenialFieldNameOf } from '../../decode/index.js';
+import { noteKey, type Denial, type DenialFieldNameOf } from '../../decode/index.js';
 import { StoreDamageError } from '../store-errors.js';
 import { compileColumnValues, compileFromRow, compilePick, compileSameValues, CONTEXT_COLUMNS, GROUP_COLUMNS } from './denial-columns.js';
 import { storedText } from './stored-values.js';
@@ -21,9 +21,10 @@ const FIRST_CONTEXT_FIELDS: ReadonlySet<string> = new Set(['uid', 'user', 'host'
 /** Context fields added since, keyed after those by their JSON. */
 const ADDED_CONTEXT_COLUMNS = CONTEXT_COLUMNS.filter(({ name }) => !FIRST_CONTEXT_FIELDS.has(name));
 
-function contextKey(context: Omit<EventContext, 'id'>): string {
+/** The key a context is found by; notes by their typed value, so that rewording one changes no key. */
+export function contextKey(context: Omit<EventContext, 'id'>): string {
   let key = `${context.uid ?? '-'} ${keyPart(context.user)}${keyPart(context.host)}${context.format} ${keyPart(context.unit)}${context.notes.length}`;
-  for (const note of context.notes) key += keyPart(note);
+  for (const note of context.notes) key += keyPart(noteKey(note));
   for (const { name } of ADDED_CONTEXT_COLUMNS) key += keyPart(JSON.stringify((context as Record<string, unknown>)[name]));
   return key;
 }
@@ -33,7 +34,7 @@ type Row = { id: number } & Record<string, unknown>;
 const contextFields = compileFromRow<Omit<EventContext, 'unit'>>(CONTEXT_COLUMNS);
 const groupFields = compileFromRow<DenialGroup>(GROUP_COLUMNS);
 
-function contextFromRow(row: Row): EventContext {
+export function contextFromRow(row: Row): EventContext {
   const context = contextFields(row, `event_context ${row.id}`) as EventContext;
   context.unit = storedText(row.unit, `event_context ${row.id} unit`);
   return context;

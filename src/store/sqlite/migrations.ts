@@ -1,3 +1,6 @@
+import type Database from 'better-sqlite3';
+import { typeStoredNotes } from './typed-notes-migration.js';
+
 /**
  * The store's schema, as the migrations that build it: version N is reached by applying
  * migrations 1…N in order, each in its own transaction, each recorded in `schema_version`.
@@ -8,6 +11,8 @@ export interface Migration {
   version: number;
   description: string;
   sql: string;
+  /** Work SQL cannot do, run after `sql` in the same transaction. */
+  transform?: (db: Database.Database) => void;
 }
 
 /** `PRAGMA application_id` of every store ("SECX"), so a foreign database is never mistaken for one. */
@@ -55,7 +60,7 @@ export const MIGRATIONS: readonly Migration[] = [
         user   TEXT,
         host   TEXT,
         format TEXT NOT NULL,
-        notes  TEXT NOT NULL,                  -- JSON array of strings
+        notes  TEXT NOT NULL,                  -- JSON array of strings (typed notes since version 3)
         unit   TEXT
       );
 
@@ -113,6 +118,12 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX event_unpaired_without_id ON event (group_id, pid, ip, code, time) WHERE keyed_by_id = 0 AND paired = 0;
       CREATE INDEX event_unpaired_with_id ON event (group_id, pid, ip, code, time) WHERE keyed_by_id = 1 AND paired = 0;
     `,
+  },
+  {
+    version: 3,
+    description: 'event contexts keep their notes as typed values ({"code": "assumed-abi", "abi": …}), keyed by them',
+    sql: '',
+    transform: typeStoredNotes,
   },
 ];
 

@@ -163,6 +163,7 @@ export function migrateSchema(db: Database.Database, from: number, migrations: r
       // Another process opening the store at the same moment may have applied it meanwhile.
       if (appliedVersion(db) >= migration.version) return;
       db.exec(migration.sql);
+      migration.transform?.(db);
       db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(migration.version, Date.now());
     }).immediate();
   }

@@ -1,3 +1,4 @@
+import { asDenialNote, type DenialNote } from '../../decode/index.js';
 import { StoreDamageError } from '../store-errors.js';
 
 /**
@@ -35,15 +36,29 @@ export function storedRequiredText(value: unknown, where: string): string {
   throw new StoreDamageError(`${where} is not text`);
 }
 
-/** A JSON list of texts (event_context.notes). */
-export function storedTextList(value: unknown, where: string): string[] {
-  let list: unknown;
+/** A JSON list of denial notes (event_context.notes). */
+export function storedNoteList(value: unknown, where: string): DenialNote[] {
+  const list = storedJson(value, where);
+  if (!Array.isArray(list)) throw new StoreDamageError(`${where} is not a JSON list of notes`);
+  return list.map((item) => {
+    const note = asDenialNote(item);
+    if (note === null) throw new StoreDamageError(`${where} holds a value that is not a note`);
+    return note;
+  });
+}
+
+function storedJson(value: unknown, where: string): unknown {
   try {
-    list = JSON.parse(storedRequiredText(value, where));
+    return JSON.parse(storedRequiredText(value, where));
   } catch (error) {
     if (error instanceof StoreDamageError) throw error;
     throw new StoreDamageError(`${where} is not JSON`);
   }
+}
+
+/** A JSON list of texts (event_context.notes before schema version 3). */
+export function storedTextList(value: unknown, where: string): string[] {
+  const list = storedJson(value, where);
   if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) throw new StoreDamageError(`${where} is not a JSON list of texts`);
   return list as string[];
 }

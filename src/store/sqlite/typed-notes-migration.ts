@@ -1,0 +1,47 @@
+import type Database from 'better-sqlite3';
+import type { DenialNote } from '../../decode/index.js';
+import { contextKey, contextFromRow } from './denial-dictionaries.js';
+import { storedTextList } from './stored-values.js';
+
+/**
+ * The notes as schema versions 1 and 2 stored them, in words, back to typed values. Each
+ * pattern is one sentence those versions wrote; a text none matches is kept as it was.
+ */
+const WORDED_NOTES: readonly [RegExp, (match: RegExpExecArray) => DenialNote][] = [
+  [/^the record has no arch=; (\S+) assumed \(--abi to change\)$/, (match) => ({ code: 'assumed-abi', abi: match[1] as string })],
+  [/^auditd on the host named it (\S+)$/, (match) => ({ code: 'auditd-named-differently', name: match[1] as string })],
+  [/^ausearch -i named the arch (\S+), which no table has$/, (match) => ({ code: 'interpreted-arch-unknown', arch: match[1] as string })],
+  [/^ausearch -i named the syscall (\S+), which the (\S+) table does not have$/, (match) => ({ code: 'interpreted-syscall-unknown', name: match[1] as string, abi: match[2] as string })],
+  [/^no syscall table has arch (\S+)$/, (match) => ({ code: 'arch-unknown', arch: match[1] as string })],
+  [/^the record has no code=$/, () => ({ code: 'no-action-code' })],
+  [/^code=(\S*) is no seccomp action$/, (match) => ({ code: 'action-code-unknown', value: match[1] as string })],
+  [/^ausearch -i prints code=kill for both kill_process and kill_thread$/, () => ({ code: 'interpreted-kill' })],
+  [/^SIGKILL: strict-mode seccomp \(mode 1\), which allows only read, write, exit and sigreturn$/, () => ({ code: 'strict-mode-kill' })],
+];
+
+export function noteFromWords(text: string): DenialNote {
+  for (const [pattern, note] of WORDED_NOTES) {
+    const match = pattern.exec(text);
+    if (match) return note(match);
+  }
+  return { code: 'worded', text };
+}
+
+/**
+ * Schema version 3: event contexts keep their notes as typed values, and are keyed by them, so
+ * that rewording a note in a later version splits no stored context.
+ */
+export function typeStoredNotes(db: Database.Database): void {
+  const worded = db.prepare("SELECT id, notes FROM event_context WHERE notes <> '[]'").all() as { id: number; notes: unknown }[];
+  const setNotes = db.prepare('UPDATE event_context SET notes = ? WHERE id = ?');
+  for (const row of worded) {
+    const notes = storedTextList(row.notes, `event_context ${row.id} notes`).map(noteFromWords);
+    setNotes.run(JSON.stringify(notes), row.id);
+  }
+  const setKey = db.prepare('UPDATE event_context SET key = ? WHERE id = ?');
+  const typed = db.prepare("SELECT * FROM event_context WHERE notes <> '[]'").all() as ({ id: number } & Record<string, unknown>)[];
+  for (const row of typed) {
+    const { id: _id, ...context } = contextFromRow(row);
+    setKey.run(contextKey(context), row.id);
+  }
+}
