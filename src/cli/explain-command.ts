@@ -1,7 +1,7 @@
 import { accessSync, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DenialAggregator, emptyStats, type DenialFilter, type DenialSummary, type ExplainStats } from '../analysis/index.js';
-import { hostAbi, loadBundledSyscallTables, type AbiRegistry } from '../decode/index.js';
+import { loadBundledSyscallTables, type AbiRegistry } from '../decode/index.js';
 import { commandSource, fileSource, isGzip, stdinSource, type InputError, type InputSource } from '../input/index.js';
 import {
   COLOUR_PALETTE, PLAIN_PALETTE, describeOverflow, formatCount, explanationJsonChunks, explanationTextChunks, renderDenialNdjson, type UnitAttribution,
@@ -13,7 +13,11 @@ import { ExitCode, UsageError } from './exit-code.js';
 import { ProgressLine } from './progress-line.js';
 import { readDenials } from '../app/read-denials.js';
 import { printMessage } from './stderr-message.js';
-import { DB_OPTION_HELP, denialFilterOptions, openStore } from './store-commands.js';
+import {
+  DB_OPTION_HELP, abiOption, checkedAbi, checkedDenialFilter, checkedUnit, dbOption, nativeAbiOption, noColourOption, rootDirectoryOption, sinceOption,
+  systemdGroupsOption, systemdVersionOption, unitFileOption, untilOption,
+} from './options.js';
+import { openStore } from './store-commands.js';
 import { chooseGroups, loadUnit, rootOption, type LoadedUnit } from './unit-loading.js';
 
 interface ExplainOptions {
@@ -24,6 +28,7 @@ interface ExplainOptions {
   since?: string;
   until?: string;
   abi: string;
+  nativeAbi: string;
   color?: boolean;
   unit?: string;
   unitFile: string[];
@@ -86,17 +91,18 @@ export function registerExplainCommand(program: Command): void {
     .option('--ndjson', 'one JSON object per decoded event, for log pipelines')
     .option('--exe <pattern>', 'only this executable (exact, or a pattern with * and ?)')
     .option('--comm <pattern>', 'only this command name (exact, or a pattern with * and ?)')
-    .option('--since <time>', 'only events at or after this time')
-    .option('--until <time>', 'only events at or before this time')
-    .option('--abi <abi>', 'ABI of records that do not name one (pre-3.14 kernels)', hostAbi(process.arch))
+    .addOption(sinceOption())
+    .addOption(untilOption())
+    .addOption(abiOption())
+    .addOption(nativeAbiOption())
     .option('--unit <name>', 'also say which of this unit\'s settings blocked each denial (as suggest does)')
-    .option('--unit-file <file>', 'with --unit: the unit file, a drop-in, or a saved `systemctl cat`; repeat for several', (value: string, previous: string[]) => [...previous, value], [] as string[])
-    .option('--root <dir>', 'with --unit: read the unit from this offline image\'s unit directories')
-    .option('--systemd-version <version>', 'with --unit: the bundled group table nearest at or below this version')
-    .option('--systemd-groups <file>', 'with --unit: saved `systemd-analyze syscall-filter` output from the unit\'s host')
+    .addOption(unitFileOption('with --unit: the unit file, a drop-in, or a saved `systemctl cat`; repeat for several'))
+    .addOption(rootDirectoryOption('with --unit: read the unit from this offline image\'s unit directories'))
+    .addOption(systemdVersionOption('with --unit: the bundled group table nearest at or below this version'))
+    .addOption(systemdGroupsOption('with --unit: saved `systemd-analyze syscall-filter` output from the unit\'s host'))
     .option('--from-db', 'explain the history store (see ingest) instead of log input')
-    .option('--db <path>', `with --from-db: ${DB_OPTION_HELP}`)
-    .option('--no-color', 'no colour, even on a terminal')
+    .addOption(dbOption(`with --from-db: ${DB_OPTION_HELP}`))
+    .addOption(noColourOption())
     .action(async (files: string[], options: ExplainOptions) => {
       process.exitCode = await runExplain(files, options);
     });
@@ -106,16 +112,14 @@ async function runExplain(files: string[], options: ExplainOptions): Promise<num
   if (options.json && options.ndjson) throw new UsageError('--json and --ndjson exclude each other: pick one');
   const now = Date.now();
   const tables = loadBundledSyscallTables();
-  const abi = options.abi;
-  if (!tables.forAbi(abi)) {
-    throw new UsageError(`--abi ${abi}: no such ABI (one of ${tables.abiNames().join(', ')})`);
-  }
+  const abi = checkedAbi(options.abi, tables);
+  checkedAbi(options.nativeAbi, tables, '--native-abi');
   const unitGiven = options.unit !== undefined || options.unitFile.length > 0 || options.root !== undefined;
   if (unitGiven && options.ndjson) throw new UsageError('--ndjson prints events as they are read: --unit goes with the default output or --json');
   // The unit is read before the log, so that a mistake in it is reported at once.
-  const unit = unitGiven ? loadUnit(options.unit, options.unitFile, rootOption(options.root)) : null;
+  const unit = unitGiven ? loadUnit(checkedUnit(options.unit), options.unitFile, rootOption(options.root)) : null;
   const groups = unit ? chooseGroups(options.systemdGroups, options.systemdVersion) : null;
-  const filter = denialFilterOptions(options, now);
+  const filter = checkedDenialFilter(options, now);
   if (options.fromDb) {
     if (files.length > 0) throw new UsageError('--from-db reads the store: give no log files with it');
     return explainFromStore(options, filter, unit, groups, tables);
@@ -159,7 +163,7 @@ async function runExplain(files: string[], options: ExplainOptions): Promise<num
 async function renderExplanation(summaries: DenialSummary[], stats: ExplainStats, options: ExplainOptions, unit: LoadedUnit | null, groups: SystemdGroups | null, tables: AbiRegistry): Promise<void> {
   let attribution: UnitAttribution | null = null;
   if (unit && groups) {
-    const context = { configuration: unit.configuration, groups, tables, nativeAbi: options.abi };
+    const context = { configuration: unit.configuration, groups, tables, nativeAbi: options.nativeAbi };
     attribution = { unit: unit.configuration.unit, findings: new Map(summaries.map((summary) => [summary, attributeDenial(summary, context)])) };
   }
   if (options.json) await writeChunks(explanationJsonChunks(summaries, stats, attribution));

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
-import { hostAbi, loadBundledSyscallTables } from '../decode/index.js';
+import { hostAbi, loadBundledSyscallTables, type SyscallTable } from '../decode/index.js';
 import { escapeForTerminal } from '../render/index.js';
 import {
   bundledGroupVersions, bundledGroupsFor, groupsHolding, membershipChanges, type SystemdGroups,
 } from '../systemd/index.js';
 import { ExitCode, UsageError } from './exit-code.js';
 import { chooseGroups } from './unit-loading.js';
+import { checkedAbi, systemdGroupsOption, systemdVersionOption } from './options.js';
 
 interface GroupsOptions {
   systemdVersion?: string;
@@ -19,8 +20,8 @@ interface LookupOptions extends GroupsOptions {
 
 function groupsOptions(command: Command): Command {
   return command
-    .option('--systemd-version <version>', 'the bundled group table nearest at or below this systemd version')
-    .option('--systemd-groups <file>', 'saved `systemd-analyze syscall-filter` output')
+    .addOption(systemdVersionOption())
+    .addOption(systemdGroupsOption('saved `systemd-analyze syscall-filter` output'))
     .option('--json', 'one JSON document');
 }
 
@@ -72,8 +73,7 @@ function runLookup(syscall: string, options: LookupOptions): number {
   const tables = loadBundledSyscallTables();
   let name = syscall;
   if (/^\d+$/.test(syscall)) {
-    const table = tables.forAbi(options.abi);
-    if (!table) throw new UsageError(`--abi ${options.abi}: no such ABI`);
+    const table = tables.forAbi(checkedAbi(options.abi, tables)) as SyscallTable;
     const found = table.nameOf(Number(syscall));
     if (found === null) throw new UsageError(`${options.abi} has no syscall number ${syscall} (in the tables of kernel ${table.kernel})`);
     name = found;

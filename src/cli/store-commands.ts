@@ -1,23 +1,23 @@
 import type { Command } from 'commander';
-import { DistinctFingerprints, denialGroupKey, emptyStats, type DenialFilter, type ExplainStats } from '../analysis/index.js';
-import { hostAbi, loadBundledSyscallTables, type AbiRegistry, type Denial } from '../decode/index.js';
+import { DistinctFingerprints, denialGroupKey, emptyStats, type ExplainStats } from '../analysis/index.js';
+import { loadBundledSyscallTables, type AbiRegistry, type Denial } from '../decode/index.js';
 import { commandSource, fileSource, followedFileSource, stdinSource, type InputSource } from '../input/index.js';
 import {
   COLOUR_PALETTE, PLAIN_PALETTE, describeOverflow, formatCount, explanationJsonChunks, explanationTextChunks, renderDenialLine,
 } from '../render/index.js';
 import type { DenialHistory } from '../store/index.js';
-import { isValidUnitName } from '../systemd/index.js';
 import { writeChunks } from './chunked-output.js';
 import { colourWanted } from './colour-choice.js';
 import { ExitCode, UsageError } from './exit-code.js';
 import { readDenialBatches } from '../app/read-denials.js';
 import { printMessage } from './stderr-message.js';
-import { parseTimeSpec } from './time-spec.js';
+import {
+  abiOption, checkedAbi, checkedDenialFilter, checkedUnit, dbOption, noColourOption, sinceOption, untilOption,
+} from './options.js';
 
 /** Distinct denials `watch` tells apart, stored and new: a million fingerprints take at most 32 MB. */
 const WATCHED_DENIALS = 1_000_000;
 
-export const DB_OPTION_HELP = 'the store (default: /var/lib/seccomp-explain/denials.db as root, else $XDG_STATE_HOME/seccomp-explain/denials.db)';
 
 /**
  * Opens `--db PATH`, or the default store (making its directory when it is the default). The
@@ -32,18 +32,6 @@ async function storePath(db: string | undefined): Promise<string> {
   if (db !== undefined) return db;
   const { currentStorePathContext, defaultStorePath } = await import('../store/index.js');
   return defaultStorePath(currentStorePathContext());
-}
-
-function timeOption(name: string, text: string | undefined, now: number): number | undefined {
-  if (text === undefined) return undefined;
-  const time = parseTimeSpec(text, now);
-  if (time === null) throw new UsageError(`--${name} ${text}: not a time (try 2023-03-16, "2023-03-16 14:12", @1678972350, "2h ago", today)`);
-  return time;
-}
-
-/** explain's filters, read from its options (shared by `explain --from-db` and `report`). */
-export function denialFilterOptions(options: { exe?: string; comm?: string; since?: string; until?: string }, now: number): DenialFilter {
-  return { exe: options.exe, comm: options.comm, since: timeOption('since', options.since, now), until: timeOption('until', options.until, now) };
 }
 
 interface IngestOptions {
@@ -77,25 +65,25 @@ export function registerStoreCommands(program: Command): void {
     .command('ingest')
     .description('store the denials of logs in the history store, each event once')
     .argument('[files...]', 'log files (plain or gzip); "-" or none for standard input')
-    .option('--db <path>', DB_OPTION_HELP)
+    .addOption(dbOption())
     .option('--unit <name>', 'record that these denials came from this unit (for report --unit)')
     .option('--redecode', 'decode every stored record again from its text, with this version\'s tables')
-    .option('--abi <abi>', 'ABI of records that do not name one (pre-3.14 kernels)', hostAbi(process.arch))
+    .addOption(abiOption())
     .action(async (files: string[], options: IngestOptions) => {
       process.exitCode = await runIngest(files, options);
     });
   program
     .command('report')
     .description('explain the stored denials, as explain does, over the whole history')
-    .option('--db <path>', DB_OPTION_HELP)
+    .addOption(dbOption())
     .option('--exe <pattern>', 'only this executable (exact, or a pattern with * and ?)')
     .option('--comm <pattern>', 'only this command name')
     .option('--host <pattern>', 'only events from this host')
     .option('--unit <pattern>', 'only events ingested with this --unit')
-    .option('--since <time>', 'only events at or after this time')
-    .option('--until <time>', 'only events at or before this time')
+    .addOption(sinceOption())
+    .addOption(untilOption())
     .option('--json', 'one JSON document, as explain --json')
-    .option('--no-color', 'no colour, even on a terminal')
+    .addOption(noColourOption())
     .action(async (options: ReportOptions) => {
       process.exitCode = await runReport(options);
     });
@@ -103,10 +91,10 @@ export function registerStoreCommands(program: Command): void {
     .command('watch')
     .description('follow a log (or journalctl -f), store each event, and print each new distinct denial as it appears')
     .argument('[file]', 'a log file to follow like tail -F; none for journalctl -f -o json')
-    .option('--db <path>', DB_OPTION_HELP)
+    .addOption(dbOption())
     .option('--unit <name>', 'record that these denials came from this unit')
-    .option('--abi <abi>', 'ABI of records that do not name one (pre-3.14 kernels)', hostAbi(process.arch))
-    .option('--no-color', 'no colour, even on a terminal')
+    .addOption(abiOption())
+    .addOption(noColourOption())
     .action(async (file: string | undefined, options: WatchOptions) => {
       process.exitCode = await runWatch(file, options);
     });
@@ -125,16 +113,11 @@ function readSource(source: InputSource, reading: { tables: AbiRegistry; abi: st
   }, reading.stats);
 }
 
-function checkedUnit(unit: string | undefined): string | null {
-  if (unit === undefined) return null;
-  if (!isValidUnitName(unit)) throw new UsageError(`--unit ${unit}: not a unit name (NAME.service, NAME.socket, …)`);
-  return unit;
-}
 
 async function runIngest(files: string[], options: IngestOptions): Promise<number> {
   const tables = loadBundledSyscallTables();
-  if (!tables.forAbi(options.abi)) throw new UsageError(`--abi ${options.abi}: no such ABI`);
-  const unit = checkedUnit(options.unit);
+  checkedAbi(options.abi, tables);
+  const unit = checkedUnit(options.unit) ?? null;
   if (options.redecode) {
     if (files.length > 0) throw new UsageError('--redecode works on what is stored: give no files with it');
     const store = await openStore(options.db, false);
@@ -173,7 +156,7 @@ async function runIngest(files: string[], options: IngestOptions): Promise<numbe
 }
 
 async function runReport(options: ReportOptions): Promise<number> {
-  const filter = { ...denialFilterOptions(options, Date.now()), host: options.host, unit: options.unit };
+  const filter = { ...checkedDenialFilter(options, Date.now()), host: options.host, unit: options.unit };
   const store = await openStore(options.db, true);
   try {
     const { summaries, stats } = store.explanation(filter);
@@ -188,8 +171,8 @@ async function runReport(options: ReportOptions): Promise<number> {
 
 async function runWatch(file: string | undefined, options: WatchOptions): Promise<number> {
   const tables = loadBundledSyscallTables();
-  if (!tables.forAbi(options.abi)) throw new UsageError(`--abi ${options.abi}: no such ABI`);
-  const unit = checkedUnit(options.unit);
+  checkedAbi(options.abi, tables);
+  const unit = checkedUnit(options.unit) ?? null;
   const store = await openStore(options.db, false);
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();

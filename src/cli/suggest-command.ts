@@ -4,7 +4,7 @@ import {
   DenialAggregator, LISTED_DENIALS, canBeVouchedFor, denialGroupKey, emptyStats, isTrusted, sightingOf, verifyDenial, verifyUnitExit,
   type DenialSummary, type EventSighting, type InputProvenance, type Verification,
 } from '../analysis/index.js';
-import { hostAbi, loadBundledSyscallTables, type DecodeOptions, type Denial } from '../decode/index.js';
+import { loadBundledSyscallTables, type DecodeOptions, type Denial } from '../decode/index.js';
 import { commandSource, fileSource, stdinSource, type InputSource } from '../input/index.js';
 import { packageVersion } from '../package-root.js';
 import type { UnitExitRecord } from '../records/index.js';
@@ -12,7 +12,7 @@ import {
   COLOUR_PALETTE, PLAIN_PALETTE, dropInHeader, renderSuggestionJson, renderSuggestionText, type SuggestionReport, type WithheldReason,
 } from '../render/index.js';
 import {
-  attributeDenial, broadAlternative, identifyUnit, isValidUnitName, suggestDropIn, uidCanBeUnits, unitUser, unitWarnings,
+  attributeDenial, broadAlternative, identifyUnit, suggestDropIn, uidCanBeUnits, unitUser, unitWarnings,
   type DeniedProcess, type Finding,
 } from '../systemd/index.js';
 import { DropInNotWritten, SYSTEM_UNIT_DIRECTORY, writeDropIn } from './drop-in-writer.js';
@@ -20,7 +20,11 @@ import { colourWanted } from './colour-choice.js';
 import { printMessage } from './stderr-message.js';
 import { ExitCode, UsageError } from './exit-code.js';
 import { readDenials } from '../app/read-denials.js';
-import { DB_OPTION_HELP, openStore } from './store-commands.js';
+import {
+  DB_OPTION_HELP, abiOption, checkedAbi, checkedUnit, dbOption, nativeAbiOption, noColourOption, rootDirectoryOption, systemdGroupsOption,
+  systemdVersionOption, unitFileOption,
+} from './options.js';
+import { openStore } from './store-commands.js';
 import { fileProvenance, gatherTrustedEvidence, TRUSTED_JOURNAL_MATCHES } from '../app/trusted-sources.js';
 import { chooseGroups, hostRunsSystemd, loadUnit, rootOption } from './unit-loading.js';
 import { lookUpUnitUserId } from './unit-user-id.js';
@@ -36,6 +40,7 @@ interface SuggestOptions {
   systemdGroups?: string;
   exe?: string;
   abi: string;
+  nativeAbi: string;
   json?: boolean;
   color?: boolean;
   fromDb?: boolean;
@@ -59,18 +64,19 @@ export function registerSuggestCommand(program: Command): void {
     .description('say which unit setting blocked each denial, and the one drop-in that allows exactly those calls')
     .argument('[files...]', 'log files (plain or gzip); "-" for standard input; none: standard input, or this host\'s journal when it is a terminal')
     .option('--unit <name>', 'the unit (NAME.service); default: found from the log (systemd\'s SIGSYS exit message, systemd-coredump, ExecStart=)')
-    .option('--unit-file <file>', 'the unit file, a drop-in, or a saved `systemctl cat`; repeat for several', (value: string, previous: string[]) => [...previous, value], [] as string[])
-    .option('--root <dir>', 'read units from this offline image\'s unit directories, and write under it')
+    .addOption(unitFileOption())
+    .addOption(rootDirectoryOption('read units from this offline image\'s unit directories (and its journal, to confirm lines), and write under it'))
     .option('--write', 'write the drop-in (atomically, 0644; only ever replacing our own), from verified records only (docs/security.md)')
     .option('--trust-input', 'with --write: take every record of the input as the kernel\'s, unconfirmed; only for a log whose origin you know')
-    .option('--systemd-version <version>', 'evaluate with the bundled group table nearest at or below this systemd version')
-    .option('--systemd-groups <file>', 'evaluate with saved `systemd-analyze syscall-filter` output from the unit\'s host')
+    .addOption(systemdVersionOption('evaluate with the bundled group table nearest at or below this systemd version'))
+    .addOption(systemdGroupsOption('evaluate with saved `systemd-analyze syscall-filter` output from the unit\'s host'))
     .option('--exe <pattern>', 'only denials of this executable')
-    .option('--abi <abi>', 'the host\'s native ABI (what SystemCallArchitectures=native admits)', hostAbi(process.arch))
+    .addOption(abiOption())
+    .addOption(nativeAbiOption())
     .option('--json', 'one JSON document')
     .option('--from-db', 'use every denial in the history store (see ingest) instead of log input')
-    .option('--db <path>', `with --from-db: ${DB_OPTION_HELP}`)
-    .option('--no-color', 'no colour, even on a terminal')
+    .addOption(dbOption(`with --from-db: ${DB_OPTION_HELP}`))
+    .addOption(noColourOption())
     .action(async (files: string[], options: SuggestOptions) => {
       process.exitCode = await runSuggest(files, options);
     });
@@ -273,8 +279,9 @@ async function confirmInput(input: SuggestInput, root: string | null, decode: De
 
 async function runSuggest(files: string[], options: SuggestOptions): Promise<number> {
   const tables = loadBundledSyscallTables();
-  if (!tables.forAbi(options.abi)) throw new UsageError(`--abi ${options.abi}: no such ABI`);
-  if (options.unit !== undefined && !isValidUnitName(options.unit)) throw new UsageError(`--unit ${options.unit}: not a unit name (NAME.service, NAME.socket, …)`);
+  checkedAbi(options.abi, tables);
+  checkedAbi(options.nativeAbi, tables, '--native-abi');
+  checkedUnit(options.unit);
   if (options.trustInput && !options.write) throw new UsageError('--trust-input goes with --write');
   const root = rootOption(options.root);
   const groups = chooseGroups(options.systemdGroups, options.systemdVersion);
@@ -323,7 +330,7 @@ async function runSuggest(files: string[], options: SuggestOptions): Promise<num
   }
   const loaded = loadUnit(unit, options.unitFile, root);
   const configuration = loaded.configuration;
-  const context = { configuration, groups, tables, nativeAbi: options.abi };
+  const context = { configuration, groups, tables, nativeAbi: options.nativeAbi };
   const findings = summaries.map((summary) => attributeDenial(summary, context));
   const verifications = findings.map((finding) => input.verificationOf(finding.summary));
   warnings.push(...unitWarnings(configuration, groups, findings, loaded.loaded));

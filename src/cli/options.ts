@@ -1,0 +1,84 @@
+import { Option } from 'commander';
+import type { DenialFilter } from '../analysis/index.js';
+import { hostAbi, type AbiRegistry } from '../decode/index.js';
+import { isValidUnitName } from '../systemd/index.js';
+import { UsageError } from './exit-code.js';
+import { parseTimeSpec } from './time-spec.js';
+
+/**
+ * The options several commands share, each defined once with its one validator. A command adds
+ * them with `.addOption(…)` and reads them through the `checked…` functions, which throw a
+ * UsageError (one line, exit 2) naming the option.
+ */
+
+export const DB_OPTION_HELP = 'the store (default: /var/lib/seccomp-explain/denials.db as root, else $XDG_STATE_HOME/seccomp-explain/denials.db)';
+
+export function dbOption(help = DB_OPTION_HELP): Option {
+  return new Option('--db <path>', help);
+}
+
+/** `--abi`: the ABI of records that name none (pre-3.14 kernels' `type=1701`, no `arch=`). */
+export function abiOption(): Option {
+  return new Option('--abi <abi>', 'ABI of records that do not name one (pre-3.14 kernels)').default(hostAbi(process.arch));
+}
+
+/** `--native-abi`: the ABI the unit's host runs natively, what `SystemCallArchitectures=native` admits. */
+export function nativeAbiOption(): Option {
+  return new Option('--native-abi <abi>', 'the ABI the unit\'s host runs natively (what SystemCallArchitectures=native admits)').default(hostAbi(process.arch));
+}
+
+/** A value of `--abi` or `--native-abi` that the syscall tables know. */
+export function checkedAbi(abi: string, tables: AbiRegistry, option = '--abi'): string {
+  if (!tables.forAbi(abi)) throw new UsageError(`${option} ${abi}: no such ABI (one of ${tables.abiNames().join(', ')})`);
+  return abi;
+}
+
+/** A `--unit` value: a unit name (`NAME.service`, `NAME@INSTANCE.service`, …), or undefined when not given. */
+export function checkedUnit(unit: string | undefined): string | undefined {
+  if (unit !== undefined && !isValidUnitName(unit)) throw new UsageError(`--unit ${unit}: not a unit name (NAME.service, NAME.socket, …)`);
+  return unit;
+}
+
+const TIME_FORMS = '2023-03-16, "2023-03-16 14:12" (local), ISO 8601 with a zone, @1678972350, today, yesterday, "2h ago", -30min';
+
+export function sinceOption(): Option {
+  return new Option('--since <time>', `only events at or after this time: ${TIME_FORMS}`);
+}
+
+export function untilOption(): Option {
+  return new Option('--until <time>', 'only events at or before this time (the forms of --since)');
+}
+
+function checkedTime(option: string, text: string | undefined, now: number): number | undefined {
+  if (text === undefined) return undefined;
+  const time = parseTimeSpec(text, now);
+  if (time === null) throw new UsageError(`${option} ${text}: not a time (try 2023-03-16, "2023-03-16 14:12", @1678972350, "2h ago", today)`);
+  return time;
+}
+
+/** explain's filters (`--exe`, `--comm`, `--since`, `--until`), read from a command's options. */
+export function checkedDenialFilter(options: { exe?: string; comm?: string; since?: string; until?: string }, now: number): DenialFilter {
+  return { exe: options.exe, comm: options.comm, since: checkedTime('--since', options.since, now), until: checkedTime('--until', options.until, now) };
+}
+
+/** `--no-color`; colour is used on a terminal unless NO_COLOR is set (colourWanted). */
+export function noColourOption(): Option {
+  return new Option('--no-color', 'no colour, even on a terminal');
+}
+
+/** `--unit-file`, repeatable: a unit file, a drop-in, or a saved `systemctl cat`. */
+export function unitFileOption(help = 'the unit file, a drop-in, or a saved `systemctl cat`; repeat for several'): Option {
+  return new Option('--unit-file <file>', help).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]).default([]);
+}
+
+export function rootDirectoryOption(help: string): Option {
+  return new Option('--root <dir>', help);
+}
+
+export function systemdVersionOption(help = 'the bundled group table nearest at or below this systemd version'): Option {
+  return new Option('--systemd-version <version>', help);
+}
+
+export function systemdGroupsOption(help = 'saved `systemd-analyze syscall-filter` output from the unit\'s host'): Option {
+  return new Option('--systemd-groups <file>', help);
+}
