@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DropInNotWritten, writeDropIn } from '../src/cli/drop-in-writer.js';
-import { UsageError } from '../src/cli/exit-code.js';
+import { DropInNotWritten, writeDropIn } from '../src/app/drop-in-writer.js';
+import { UsageError } from '../src/app/usage-error.js';
 import { CLI, cliForOtherUsers, fixture, temporaryDirectories, type CliResult } from './support/run.js';
 
 const temporaryDirectory = temporaryDirectories('drop-in-writer-errors');

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { RootUnitFileSystem } from '../src/cli/unit-tree.js';
+import { RootUnitFileSystem } from '../src/app/unit-tree.js';
 import {
   InMemoryUnitFileSystem, listExecStarts, loadUnitFiles, resolveInImage, UNIT_FILE_SIZE_LIMIT, UnitNotLoaded,
   type InMemoryEntry, type SkippedUnitFile, type UnitConfiguration, type UnitFileSystem, userIdFromPasswd,

@@ -4,7 +4,7 @@ import { TrustedEvidence, emptyStats, isTrusted, verifyDenial, verifyUnitExit, t
 import type { DecodeOptions } from '../decode/index.js';
 import { commandSource, fileSource, type InputSource } from '../input/index.js';
 import { readDenials } from './read-denials.js';
-import { hostRunsSystemd } from '../cli/unit-loading.js';
+import { hostRunsSystemd } from './unit-loading.js';
 
 /** The journal entries that can vouch for a seccomp kill: the kernel's and audit's records, PID 1's and systemd-coredump's words. */
 export const TRUSTED_JOURNAL_MATCHES = ['_TRANSPORT=kernel', '_TRANSPORT=audit', '+', '_PID=1', '+', '_COMM=systemd-coredump'];

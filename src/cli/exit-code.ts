@@ -9,8 +9,3 @@ export const ExitCode = {
   /** A bug: an error the program did not expect. */
   InternalError: 3,
 } as const;
-
-/** A mistake on the command line, reported as a one-line message and exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}

@@ -9,7 +9,8 @@ import {
 import { attributeDenial, type SystemdGroups } from '../systemd/index.js';
 import { writeChunks } from './chunked-output.js';
 import { colourWanted } from './colour-choice.js';
-import { ExitCode, UsageError } from './exit-code.js';
+import { ExitCode } from './exit-code.js';
+import { UsageError } from '../app/usage-error.js';
 import { ProgressLine } from './progress-line.js';
 import { readDenials } from '../app/read-denials.js';
 import { printMessage } from './stderr-message.js';
@@ -17,8 +18,8 @@ import {
   DB_OPTION_HELP, abiOption, checkedAbi, checkedDenialFilter, checkedUnit, dbOption, nativeAbiOption, noColourOption, rootDirectoryOption, sinceOption,
   systemdGroupsOption, systemdVersionOption, unitFileOption, untilOption,
 } from './options.js';
-import { openStore } from './store-commands.js';
-import { chooseGroups, loadUnit, rootOption, type LoadedUnit } from './unit-loading.js';
+import { openStore } from '../app/open-store.js';
+import { chooseGroups, loadUnit, rootOption, type LoadedUnit } from '../app/unit-loading.js';
 
 interface ExplainOptions {
   json?: boolean;

@@ -4,8 +4,9 @@ import { escapeForTerminal } from '../render/index.js';
 import {
   bundledGroupVersions, bundledGroupsFor, groupsHolding, membershipChanges, type SystemdGroups,
 } from '../systemd/index.js';
-import { ExitCode, UsageError } from './exit-code.js';
-import { chooseGroups } from './unit-loading.js';
+import { ExitCode } from './exit-code.js';
+import { UsageError } from '../app/usage-error.js';
+import { chooseGroups } from '../app/unit-loading.js';
 import { checkedAbi, systemdGroupsOption, systemdVersionOption } from './options.js';
 
 interface GroupsOptions {

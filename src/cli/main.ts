@@ -11,7 +11,8 @@ import { registerSuggestCommand } from './suggest-command.js';
 import { registerStoreCommands } from './store-commands.js';
 // The store's errors alone: loading src/store/index.js would load SQLite into every command.
 import { StoreError } from '../store/store-errors.js';
-import { ExitCode, UsageError } from './exit-code.js';
+import { ExitCode } from './exit-code.js';
+import { UsageError } from '../app/usage-error.js';
 import { printMessage } from './stderr-message.js';
 import { escapeMessageForTerminal } from '../render/index.js';
 

@@ -2,7 +2,7 @@ import { Option } from 'commander';
 import type { DenialFilter } from '../analysis/index.js';
 import { hostAbi, type AbiRegistry } from '../decode/index.js';
 import { isValidUnitName } from '../systemd/index.js';
-import { UsageError } from './exit-code.js';
+import { UsageError } from '../app/usage-error.js';
 import { parseTimeSpec } from './time-spec.js';
 
 /**

@@ -5,11 +5,12 @@ import { commandSource, fileSource, followedFileSource, stdinSource, type InputS
 import {
   COLOUR_PALETTE, PLAIN_PALETTE, describeOverflow, formatCount, explanationJsonChunks, explanationTextChunks, renderDenialLine,
 } from '../render/index.js';
-import type { DenialHistory } from '../store/index.js';
 import { writeChunks } from './chunked-output.js';
 import { colourWanted } from './colour-choice.js';
-import { ExitCode, UsageError } from './exit-code.js';
+import { ExitCode } from './exit-code.js';
+import { UsageError } from '../app/usage-error.js';
 import { readDenialBatches } from '../app/read-denials.js';
+import { openStore } from '../app/open-store.js';
 import { printMessage } from './stderr-message.js';
 import {
   abiOption, checkedAbi, checkedDenialFilter, checkedUnit, dbOption, noColourOption, sinceOption, untilOption,
@@ -17,22 +18,6 @@ import {
 
 /** Distinct denials `watch` tells apart, stored and new: a million fingerprints take at most 32 MB. */
 const WATCHED_DENIALS = 1_000_000;
-
-
-/**
- * Opens `--db PATH`, or the default store (making its directory when it is the default). The
- * store and SQLite are loaded here, on first use, so that commands without one never load them.
- */
-export async function openStore(db: string | undefined, readOnly: boolean): Promise<DenialHistory> {
-  const { openDenialHistory } = await import('../store/index.js');
-  return openDenialHistory(await storePath(db), { readOnly, createDirectory: db === undefined });
-}
-
-async function storePath(db: string | undefined): Promise<string> {
-  if (db !== undefined) return db;
-  const { currentStorePathContext, defaultStorePath } = await import('../store/index.js');
-  return defaultStorePath(currentStorePathContext());
-}
 
 interface IngestOptions {
   db?: string;

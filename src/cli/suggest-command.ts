@@ -15,20 +15,21 @@ import {
   attributeDenial, broadAlternative, identifyUnit, suggestDropIn, uidCanBeUnits, unitUser, unitWarnings,
   type DeniedProcess, type Finding,
 } from '../systemd/index.js';
-import { DropInNotWritten, SYSTEM_UNIT_DIRECTORY, writeDropIn } from './drop-in-writer.js';
+import { DropInNotWritten, SYSTEM_UNIT_DIRECTORY, writeDropIn } from '../app/drop-in-writer.js';
 import { colourWanted } from './colour-choice.js';
 import { printMessage } from './stderr-message.js';
-import { ExitCode, UsageError } from './exit-code.js';
+import { ExitCode } from './exit-code.js';
+import { UsageError } from '../app/usage-error.js';
 import { readDenials } from '../app/read-denials.js';
 import {
   DB_OPTION_HELP, abiOption, checkedAbi, checkedUnit, dbOption, nativeAbiOption, noColourOption, rootDirectoryOption, systemdGroupsOption,
   systemdVersionOption, unitFileOption,
 } from './options.js';
-import { openStore } from './store-commands.js';
+import { openStore } from '../app/open-store.js';
 import { fileProvenance, gatherTrustedEvidence, TRUSTED_JOURNAL_MATCHES } from '../app/trusted-sources.js';
-import { chooseGroups, hostRunsSystemd, loadUnit, rootOption } from './unit-loading.js';
-import { lookUpUnitUserId } from './unit-user-id.js';
-import { listExecStarts } from './unit-tree.js';
+import { chooseGroups, hostRunsSystemd, loadUnit, rootOption } from '../app/unit-loading.js';
+import { lookUpUnitUserId } from '../app/unit-user-id.js';
+import { listExecStarts } from '../app/unit-tree.js';
 
 interface SuggestOptions {
   unit?: string;

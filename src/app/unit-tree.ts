@@ -5,7 +5,7 @@ import {
   type ExecStartEntry, type FileText, type SkippedUnitFile, type UnitConfiguration, type UnitFileSystem, type UnitPathKind,
 } from '../systemd/index.js';
 import { escapeForTerminal } from '../render/index.js';
-import { UsageError } from './exit-code.js';
+import { UsageError } from './usage-error.js';
 import { FileNotRead, pathKindOf, readRegularFile, skipReasonWords } from './regular-file.js';
 
 /**

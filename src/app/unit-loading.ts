@@ -5,7 +5,7 @@ import {
   bundledGroupsFor, isValidUnitName, NoSyscallGroups, newestBundledGroups, orderUnitFiles, parseSystemctlCat, parseSystemctlShow,
   parseSystemdAnalyzeGroups, parseUnitFile, type LoadedUnitState, type SystemdGroups, type UnitConfiguration, type UnitFile,
 } from '../systemd/index.js';
-import { UsageError } from './exit-code.js';
+import { UsageError } from './usage-error.js';
 import { FileNotRead, readRegularFile } from './regular-file.js';
 import { readUnitFromRoot } from './unit-tree.js';
 

@@ -1,7 +1,7 @@
 import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { posix } from 'node:path';
 import { WRITTEN_BY, isValidUnitName } from '../systemd/index.js';
-import { UsageError } from './exit-code.js';
+import { UsageError } from './usage-error.js';
 import { resolveInRoot } from './unit-tree.js';
 
 /** Where units' drop-ins are written, inside the root. */
