@@ -1,63 +1,23 @@
-import { posix } from 'node:path';
 import type { Command } from 'commander';
-import {
-  DenialAggregator, LISTED_DENIALS, canBeVouchedFor, denialGroupKey, emptyStats, isTrusted, sightingOf, verifyDenial, verifyUnitExit,
-  type DenialSummary, type EventSighting, type InputProvenance, type Verification,
-} from '../analysis/index.js';
-import { loadBundledSyscallTables, type DecodeOptions, type Denial } from '../decode/index.js';
-import { commandSource, fileSource, stdinSource, type InputSource } from '../input/index.js';
-import { packageVersion } from '../package-root.js';
-import type { UnitExitRecord } from '../records/index.js';
-import {
-  COLOUR_PALETTE, PLAIN_PALETTE, dropInHeader, renderSuggestionJson, renderSuggestionText, type SuggestionReport, type WithheldReason,
-} from '../render/index.js';
-import {
-  attributeDenial, broadAlternative, identifyUnit, suggestDropIn, uidCanBeUnits, unitUser, unitWarnings,
-  type DeniedProcess, type Finding,
-} from '../systemd/index.js';
-import { DropInNotWritten, SYSTEM_UNIT_DIRECTORY, writeDropIn } from '../app/drop-in-writer.js';
+import { suggest, type SuggestOptions } from '../app/suggest.js';
+import { chooseGroups, rootOption } from '../app/unit-loading.js';
+import { loadBundledSyscallTables } from '../decode/index.js';
+import { COLOUR_PALETTE, PLAIN_PALETTE, renderSuggestionJson, renderSuggestionText } from '../render/index.js';
 import { colourWanted } from './colour-choice.js';
-import { printMessage } from './stderr-message.js';
 import { ExitCode } from './exit-code.js';
-import { UsageError } from '../app/usage-error.js';
-import { readDenials } from '../app/read-denials.js';
 import {
   DB_OPTION_HELP, abiOption, checkedAbi, checkedUnit, dbOption, nativeAbiOption, noColourOption, rootDirectoryOption, systemdGroupsOption,
   systemdVersionOption, unitFileOption,
 } from './options.js';
-import { openStore } from '../app/open-store.js';
-import { fileProvenance, gatherTrustedEvidence, TRUSTED_JOURNAL_MATCHES } from '../app/trusted-sources.js';
-import { chooseGroups, hostRunsSystemd, loadUnit, rootOption } from '../app/unit-loading.js';
-import { lookUpUnitUserId } from '../app/unit-user-id.js';
-import { listExecStarts } from '../app/unit-tree.js';
+import { printMessage } from './stderr-message.js';
 
-interface SuggestOptions {
-  unit?: string;
-  unitFile: string[];
+interface SuggestFlags extends SuggestOptions {
   root?: string;
-  write?: boolean;
-  trustInput?: boolean;
   systemdVersion?: string;
   systemdGroups?: string;
-  exe?: string;
-  abi: string;
-  nativeAbi: string;
   json?: boolean;
   color?: boolean;
-  fromDb?: boolean;
-  db?: string;
 }
-
-/** How many denied processes and exit entries are kept for finding the unit: a log of a million kills needs no more. */
-const IDENTIFICATION_SAMPLE = 10_000;
-/** Unverified sightings of one distinct denial kept for confirming it against the journal. */
-const CONFIRMATION_SAMPLE = 8;
-/** Unverified sightings kept in all: a log of a million forged lines costs no more. */
-const CONFIRMATION_SAMPLES = 10_000;
-const TRUSTED_INPUT: Verification = Object.freeze({ code: 'trusted-input' });
-/** How far around the lines to confirm the journal is read. */
-const EVIDENCE_MARGIN_MS = 60_000;
-const DEFAULT_AUDIT_LOG = '/var/log/audit/audit.log';
 
 export function registerSuggestCommand(program: Command): void {
   program
@@ -78,312 +38,21 @@ export function registerSuggestCommand(program: Command): void {
     .option('--from-db', 'use every denial in the history store (see ingest) instead of log input')
     .addOption(dbOption(`with --from-db: ${DB_OPTION_HELP}`))
     .addOption(noColourOption())
-    .action(async (files: string[], options: SuggestOptions) => {
+    .action(async (files: string[], options: SuggestFlags) => {
       process.exitCode = await runSuggest(files, options);
     });
 }
 
-function deniedProcess(denial: Denial): DeniedProcess {
-  return {
-    time: denial.time, host: denial.host, pid: denial.pid, exe: denial.exe, syscall: denial.syscall,
-    killed: denial.action === 'kill_process' || denial.action === 'kill_thread',
-  };
-}
-
-/** The unit the denials came from, when --unit was not given: found in the log, or in the units' ExecStart=. */
-function findUnit(processes: DeniedProcess[], exits: UnitExitRecord[], root: string | null, unverified: number): { unit: string; howFound: string; exes: string[] } {
-  const execStarts = root !== null ? listExecStarts(root) : hostRunsSystemd() ? listExecStarts('/') : [];
-  const identification = identifyUnit(processes, exits, execStarts);
-  if (identification.kind === 'found') return identification;
-  if (identification.kind === 'ambiguous') {
-    const listed = identification.candidates.map((candidate) => `  ${candidate.unit}: ${candidate.howFound}`).join('\n');
-    throw new UsageError(`the denials belong to more than one unit; give --unit NAME (and --exe PROGRAM):\n${listed}`);
-  }
-  const looked = root !== null ? `no unit under ${root} runs one of their programs` : hostRunsSystemd() ? 'no unit of this host runs one of their programs' : 'this host does not run systemd, so no unit\'s ExecStart= could be searched (--root DIR would)';
-  const skipped = unverified > 0 ? `; ${unverified} unverified ${unverified === 1 ? 'line was' : 'lines were'} not used to find it (docs/security.md)` : '';
-  throw new UsageError(`cannot tell which unit the denials came from: the input has no systemd "status=31/SYS" exit or coredump entry for them, and ${looked}${skipped}; give --unit NAME`);
-}
-
-/** Standard input; with none piped, this host's journal (trusted entries only) or auditd's log. */
-function suggestSources(files: string[]): { source: InputSource; provenance: InputProvenance }[] {
-  if (files.length > 0) {
-    return files.map((file) => {
-      const provenance = file === '-' ? { code: 'anyone' } as const : fileProvenance(file);
-      // A file only root can write is read where it was checked, not through a link that could change.
-      return { source: fileSource(provenance.code === 'root-only-file' ? provenance.path : file), provenance };
-    });
-  }
-  if (!process.stdin.isTTY) return [{ source: stdinSource(), provenance: { code: 'anyone' } }];
-  if (hostRunsSystemd()) {
-    const journal = commandSource('journalctl', ['-b', '-o', 'json', '--no-pager', '-q', ...TRUSTED_JOURNAL_MATCHES]);
-    printMessage(`reading ${journal.label} (no file given)`);
-    return [{ source: journal, provenance: { code: 'own-journal' } }];
-  }
-  printMessage(`reading ${DEFAULT_AUDIT_LOG} (no file given, and this host's PID 1 is not systemd)`);
-  return [{ source: fileSource(DEFAULT_AUDIT_LOG), provenance: fileProvenance(DEFAULT_AUDIT_LOG) }];
-}
-
-/** A distinct denial's best verification so far, and unverified sightings to confirm it with. */
-interface GroupTrust {
-  verification: Verification;
-  samples: EventSighting[];
-  /** The uids of its trusted and confirmed records: only the unit's own user can loosen the unit. */
-  trustedUids: Set<number | null>;
-}
-
-/** Distinct uids kept per distinct denial. */
-const TRUSTED_UIDS = 16;
-
-function addUid(group: GroupTrust, uid: number | null): void {
-  if (group.trustedUids.size < TRUSTED_UIDS) group.trustedUids.add(uid);
-}
-
-function better(current: Verification, candidate: Verification): Verification {
-  return !isTrusted(current) && isTrusted(candidate) ? candidate : current;
-}
-
-/**
- * Everything `suggest` read, with what vouches for each piece (docs/security.md): the denials
- * by distinct denial, the denied processes and exit entries that may name the unit.
- */
-class SuggestInput {
-  readonly aggregator = new DenialAggregator();
-  readonly groups = new Map<string, GroupTrust>();
-  readonly processes: { process: DeniedProcess; sighting: EventSighting; verification: Verification }[] = [];
-  readonly exits: { exit: UnitExitRecord; verification: Verification }[] = [];
-  readonly impossibleSenders = new Map<string, number>();
-  readonly storedUnits = new Set<string | null>();
-
-  private samples = 0;
-
-  /** `confirming`: unverified sightings are kept for confirming them (--write). */
-  constructor(private readonly identifying: boolean, private readonly trustInput: boolean, private readonly confirming: boolean) {}
-
-  private vouch(verification: Verification): Verification {
-    return this.trustInput && canBeVouchedFor(verification) ? TRUSTED_INPUT : verification;
-  }
-
-  private keepSample(samples: EventSighting[], denial: Denial): void {
-    if (!this.confirming || samples.length >= CONFIRMATION_SAMPLE || this.samples >= CONFIRMATION_SAMPLES) return;
-    samples.push(sightingOf(denial));
-    this.samples++;
-  }
-
-  private noteImpossible(verification: Verification): boolean {
-    if (verification.code !== 'impossible-sender') return false;
-    this.impossibleSenders.set(verification.sender, (this.impossibleSenders.get(verification.sender) ?? 0) + 1);
-    return true;
-  }
-
-  addDenial(denial: Denial, provenance: InputProvenance): void {
-    const verification = this.vouch(verifyDenial(denial, provenance));
-    if (this.noteImpossible(verification)) return;
-    this.aggregator.add(denial);
-    const key = denialGroupKey(denial);
-    // The aggregator lists the first LISTED_DENIALS distinct denials met; so does this.
-    if (!this.groups.has(key) && this.groups.size >= LISTED_DENIALS) return;
-    const group = this.groups.get(key) ?? { verification, samples: [], trustedUids: new Set() };
-    group.verification = better(group.verification, verification);
-    if (isTrusted(verification)) addUid(group, denial.uid);
-    else this.keepSample(group.samples, denial);
-    this.groups.set(key, group);
-    if (this.identifying && this.processes.length < IDENTIFICATION_SAMPLE) this.processes.push({ process: deniedProcess(denial), sighting: sightingOf(denial), verification });
-  }
-
-  addExit(exit: UnitExitRecord, provenance: InputProvenance): void {
-    const verification = this.vouch(verifyUnitExit(exit, provenance));
-    if (this.noteImpossible(verification)) return;
-    if (this.exits.length < IDENTIFICATION_SAMPLE) this.exits.push({ exit, verification });
-  }
-
-  /** The times of everything still unverified, for the journal window to read. */
-  unverifiedTimes(): number[] {
-    const times: number[] = [];
-    for (const group of this.groups.values()) {
-      if (!isTrusted(group.verification)) for (const denial of group.samples) if (denial.time !== null) times.push(denial.time);
-    }
-    for (const { sighting, verification } of this.processes) if (!isTrusted(verification) && sighting.time !== null) times.push(sighting.time);
-    for (const { exit, verification } of this.exits) if (!isTrusted(verification) && exit.time !== null) times.push(exit.time);
-    return times;
-  }
-
-  /** Confirms what trusted entries say too. */
-  confirm(confirmsDenial: (sighting: EventSighting) => boolean, confirmsExit: (exit: UnitExitRecord) => boolean, by: string): void {
-    const confirmed: Verification = { code: 'confirmed', by };
-    for (const group of this.groups.values()) {
-      for (const sample of group.samples) {
-        if (!confirmsDenial(sample)) continue;
-        group.verification = better(group.verification, confirmed);
-        addUid(group, sample.uid);
-      }
-    }
-    for (const entry of this.processes) if (!isTrusted(entry.verification) && confirmsDenial(entry.sighting)) entry.verification = confirmed;
-    for (const entry of this.exits) if (!isTrusted(entry.verification) && confirmsExit(entry.exit)) entry.verification = confirmed;
-  }
-
-  verificationOf(summary: DenialSummary): Verification {
-    return this.groups.get(denialGroupKey(summary))?.verification ?? { code: 'unverified', reason: 'stored' };
-  }
-
-  trustedUidsOf(summary: DenialSummary): (number | null)[] {
-    return [...(this.groups.get(denialGroupKey(summary))?.trustedUids ?? [])];
-  }
-}
-
-async function readSuggestInput(files: string[], options: SuggestOptions, decode: DecodeOptions, identifying: boolean): Promise<{ input: SuggestInput; inputFailed: boolean }> {
-  const input = new SuggestInput(identifying, options.trustInput === true, options.write === true && options.trustInput !== true);
-  let inputFailed = false;
-  if (options.fromDb) {
-    if (files.length > 0) throw new UsageError('--from-db reads the store: give no log files with it');
-    const store = await openStore(options.db, true);
-    try {
-      for (const denial of store.denials({ exe: options.exe })) {
-        input.addDenial(denial, { code: 'anyone' });
-        input.storedUnits.add(denial.unit);
-      }
-    } finally {
-      await store.close();
-    }
-    return { input, inputFailed };
-  }
-  if (options.db !== undefined) throw new UsageError('--db goes with --from-db');
-  const sources = suggestSources(files);
-  let provenance: InputProvenance = { code: 'anyone' };
-  for await (const denial of readDenials(sources.map(({ source }) => source), {
-    decode,
-    filter: { exe: options.exe },
-    now: Date.now(),
-    onSource: (source) => {
-      provenance = sources.find((entry) => entry.source === source)?.provenance ?? { code: 'anyone' };
-    },
-    onInputError: (error) => {
-      inputFailed = true;
-      printMessage(error.message);
-    },
-    onUnitExit: identifying ? (exit) => input.addExit(exit, provenance) : undefined,
-  }, emptyStats())) input.addDenial(denial, provenance);
-  return { input, inputFailed };
-}
-
-/** With --write: confirms unverified lines against the journal and auditd's log of the host (or image) they came from. */
-async function confirmInput(input: SuggestInput, root: string | null, decode: DecodeOptions, warnings: string[]): Promise<void> {
-  const times = input.unverifiedTimes();
-  if (times.length === 0) return;
-  const from = times.reduce((a, b) => Math.min(a, b)) - EVIDENCE_MARGIN_MS;
-  const to = times.reduce((a, b) => Math.max(a, b)) + EVIDENCE_MARGIN_MS;
-  const gathered = await gatherTrustedEvidence(root, from, to, decode);
-  for (const failure of gathered.failures) warnings.push(`could not read for confirmation: ${failure}`);
-  if (gathered.searched.length === 0) return;
-  const evidence = gathered.evidence;
-  input.confirm((sighting) => evidence.confirmsDenial(sighting), (exit) => evidence.confirmsExit(exit), gathered.searched.join(', '));
-}
-
-async function runSuggest(files: string[], options: SuggestOptions): Promise<number> {
+async function runSuggest(files: string[], flags: SuggestFlags): Promise<number> {
   const tables = loadBundledSyscallTables();
-  checkedAbi(options.abi, tables);
-  checkedAbi(options.nativeAbi, tables, '--native-abi');
-  checkedUnit(options.unit);
-  if (options.trustInput && !options.write) throw new UsageError('--trust-input goes with --write');
-  const root = rootOption(options.root);
-  const groups = chooseGroups(options.systemdGroups, options.systemdVersion);
-  const identifying = options.unit === undefined && options.unitFile.length === 0;
-  const decode: DecodeOptions = { tables, assumedAbi: options.abi };
-  const { input, inputFailed } = await readSuggestInput(files, options, decode, identifying);
-  const warnings: string[] = [];
-  if (input.impossibleSenders.size > 0) {
-    const count = [...input.impossibleSenders.values()].reduce((a, b) => a + b, 0);
-    warnings.push(`left out ${count} ${count === 1 ? 'line' : 'lines'} logged under a name that the kernel, auditd and PID 1 never log under (${[...input.impossibleSenders.keys()].slice(0, 5).join(', ')})`);
-  }
-  const overflow = input.aggregator.overflow;
-  if (overflow > 0) {
-    warnings.push(`only the first ${LISTED_DENIALS} distinct denials are attributed; ${overflow} more were counted, not attributed${options.write ? ' nor written' : ''}: narrow the input with --exe`);
-  }
-  let summaries: DenialSummary[] = input.aggregator.summaries();
-  if (summaries.length === 0) {
-    printMessage('no seccomp denials in the input');
-    for (const warning of warnings) printMessage(warning);
-    return inputFailed ? ExitCode.InputError : ExitCode.NothingFound;
-  }
-  // Only what provably came from the kernel, auditd or PID 1 may loosen a unit (docs/security.md).
-  const verifying = options.write === true;
-  if (verifying) await confirmInput(input, root, decode, warnings);
-
-  let unit = options.unit;
-  let howFound = options.unit !== undefined ? 'named with --unit' : 'named by the --unit-file';
-  const [onlyStoredUnit] = input.storedUnits;
-  if (identifying && input.storedUnits.size === 1 && typeof onlyStoredUnit === 'string') {
-    unit = onlyStoredUnit;
-    howFound = `from the store: every denial was ingested with --unit ${onlyStoredUnit}`;
-  } else if (identifying) {
-    const usable = <T extends { verification: Verification }>(entries: T[]): T[] => (verifying ? entries.filter((entry) => isTrusted(entry.verification)) : entries);
-    const processes = usable(input.processes).map((entry) => entry.process);
-    const exits = usable(input.exits).map((entry) => entry.exit);
-    const unverified = input.processes.length + input.exits.length - processes.length - exits.length;
-    const found = findUnit(processes, exits, root, unverified);
-    unit = found.unit;
-    howFound = found.howFound;
-    if (found.exes.length > 0) {
-      const others = summaries.filter((summary) => summary.exe === null || !found.exes.includes(summary.exe));
-      summaries = summaries.filter((summary) => summary.exe !== null && found.exes.includes(summary.exe));
-      const otherPrograms = [...new Set(others.map((summary) => summary.exe ?? summary.comm ?? 'unknown program'))];
-      if (others.length > 0) warnings.push(`left out ${others.length} ${others.length === 1 ? 'denial' : 'denials'} of other programs (${otherPrograms.slice(0, 5).join(', ')}): give --unit and --exe for those`);
-    }
-  }
-  const loaded = loadUnit(unit, options.unitFile, root);
-  const configuration = loaded.configuration;
-  const context = { configuration, groups, tables, nativeAbi: options.nativeAbi };
-  const findings = summaries.map((summary) => attributeDenial(summary, context));
-  const verifications = findings.map((finding) => input.verificationOf(finding.summary));
-  warnings.push(...unitWarnings(configuration, groups, findings, loaded.loaded));
-  const user = unitUser(configuration);
-  const userId = verifying ? lookUpUnitUserId(user, root) : null;
-  const withheldBecause = (finding: Finding, verification: Verification): WithheldReason | null => {
-    if (!verifying || finding.allow === null) return null;
-    if (!isTrusted(verification)) return { code: 'unverified' };
-    const uids = input.trustedUidsOf(finding.summary);
-    return uids.some((uid) => uidCanBeUnits(uid, user, userId)) ? null : { code: 'other-user', uids, user, userId };
-  };
-  const withheldReasons = findings.map((finding, index) => withheldBecause(finding, verifications[index] as Verification));
-  const usableFindings = findings.filter((finding, index) => !verifying || (isTrusted(verifications[index] as Verification) && withheldReasons[index] === null));
-  const withheld = withheldReasons.filter((reason) => reason !== null);
-  const fixed = usableFindings.filter((finding) => finding.allow !== null);
-  const dropIn = suggestDropIn(usableFindings, {
-    ...context,
-    dropInDirectory: posix.join(root ?? '/', SYSTEM_UNIT_DIRECTORY),
-    header: dropInHeader(packageVersion(), fixed.map((finding) => finding.summary)),
-  });
-  let written: SuggestionReport['written'] = null;
-  let writeFailed = false;
-  if (options.write && dropIn) {
-    try {
-      const result = writeDropIn(root ?? '/', configuration.unit, posix.basename(dropIn.path), dropIn.text);
-      written = { path: result.path, replaced: result.replaced };
-    } catch (error) {
-      // The drop-in is still printed below, for the user to put in place by hand.
-      if (!(error instanceof DropInNotWritten)) throw error;
-      printMessage(error.message);
-      writeFailed = true;
-    }
-  }
-  const report: SuggestionReport = {
-    unit: configuration.unit,
-    howFound,
-    filesFrom: loaded.filesFrom,
-    groupsSource: groups.source,
-    findings: findings.map((finding, index) => ({
-      finding,
-      broader: broadAlternative(finding, configuration, groups, tables),
-      verification: verifications[index] as Verification,
-      withheld: withheldReasons[index] ?? null,
-    })),
-    dropIn,
-    written,
-    root,
-    warnings,
-  };
-  if (options.json) process.stdout.write(renderSuggestionJson(report));
-  else {
-    process.stdout.write(renderSuggestionText(report, colourWanted(options.color) ? COLOUR_PALETTE : PLAIN_PALETTE));
-  }
-  return inputFailed || writeFailed || withheld.length > 0 || (options.write === true && overflow > 0) ? ExitCode.InputError : ExitCode.Found;
+  checkedAbi(flags.abi, tables);
+  checkedAbi(flags.nativeAbi, tables, '--native-abi');
+  checkedUnit(flags.unit);
+  const root = rootOption(flags.root);
+  const groups = chooseGroups(flags.systemdGroups, flags.systemdVersion);
+  const outcome = await suggest({ files, options: flags, tables, root, groups }, printMessage);
+  if (outcome.report === null) return outcome.inputFailed ? ExitCode.InputError : ExitCode.NothingFound;
+  if (flags.json) process.stdout.write(renderSuggestionJson(outcome.report));
+  else process.stdout.write(renderSuggestionText(outcome.report, colourWanted(flags.color) ? COLOUR_PALETTE : PLAIN_PALETTE));
+  return outcome.inputFailed || outcome.needsAction ? ExitCode.InputError : ExitCode.Found;
 }
