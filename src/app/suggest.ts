@@ -13,6 +13,7 @@ import {
   type DeniedProcess, type Finding, type SystemdGroups,
 } from '../systemd/index.js';
 import { DropInNotWritten, SYSTEM_UNIT_DIRECTORY, writeDropIn } from './drop-in-writer.js';
+import { DEFAULT_AUDIT_LOG } from './explain.js';
 import { openStore } from './open-store.js';
 import { readDenials } from './read-denials.js';
 import { fileProvenance, gatherTrustedEvidence, TRUSTED_JOURNAL_MATCHES } from './trusted-sources.js';
@@ -63,7 +64,6 @@ const CONFIRMATION_SAMPLES = 10_000;
 const TRUSTED_INPUT: Verification = Object.freeze({ code: 'trusted-input' });
 /** How far around the lines to confirm the journal is read. */
 const EVIDENCE_MARGIN_MS = 60_000;
-const DEFAULT_AUDIT_LOG = '/var/log/audit/audit.log';
 
 function deniedProcess(denial: Denial): DeniedProcess {
   return {

@@ -1,25 +1,22 @@
-import { accessSync, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { DenialAggregator, emptyStats, type DenialFilter, type DenialSummary, type ExplainStats } from '../analysis/index.js';
-import { loadBundledSyscallTables, type AbiRegistry } from '../decode/index.js';
-import { commandSource, fileSource, isGzip, stdinSource, type InputError, type InputSource } from '../input/index.js';
+import { explain } from '../app/explain.js';
+import { chooseGroups, loadUnit, rootOption } from '../app/unit-loading.js';
+import { UsageError } from '../app/usage-error.js';
+import { loadBundledSyscallTables } from '../decode/index.js';
+import { isGzip, type InputSource } from '../input/index.js';
 import {
-  COLOUR_PALETTE, PLAIN_PALETTE, describeOverflow, formatCount, explanationJsonChunks, explanationTextChunks, renderDenialNdjson, type UnitAttribution,
+  COLOUR_PALETTE, PLAIN_PALETTE, describeOverflow, formatCount, explanationJsonChunks, explanationTextChunks, renderDenialNdjson,
 } from '../render/index.js';
-import { attributeDenial, type SystemdGroups } from '../systemd/index.js';
 import { writeChunks } from './chunked-output.js';
 import { colourWanted } from './colour-choice.js';
 import { ExitCode } from './exit-code.js';
-import { UsageError } from '../app/usage-error.js';
-import { ProgressLine } from './progress-line.js';
-import { readDenials } from '../app/read-denials.js';
-import { printMessage } from './stderr-message.js';
 import {
   DB_OPTION_HELP, abiOption, checkedAbi, checkedDenialFilter, checkedUnit, dbOption, nativeAbiOption, noColourOption, rootDirectoryOption, sinceOption,
   systemdGroupsOption, systemdVersionOption, unitFileOption, untilOption,
 } from './options.js';
-import { openStore } from '../app/open-store.js';
-import { chooseGroups, loadUnit, rootOption, type LoadedUnit } from '../app/unit-loading.js';
+import { ProgressLine } from './progress-line.js';
+import { printMessage } from './stderr-message.js';
 
 interface ExplainOptions {
   json?: boolean;
@@ -38,30 +35,6 @@ interface ExplainOptions {
   systemdGroups?: string;
   fromDb?: boolean;
   db?: string;
-}
-
-export const DEFAULT_AUDIT_LOG = '/var/log/audit/audit.log';
-
-function isReadable(path: string): boolean {
-  try {
-    accessSync(path, constants.R_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** With no file named and a terminal on stdin, the host's own logs: auditd's, else the kernel's. */
-function defaultSources(files: string[], log: (line: string) => void): InputSource[] {
-  if (files.length > 0) return files.map(fileSource);
-  if (!process.stdin.isTTY) return [stdinSource()];
-  if (isReadable(DEFAULT_AUDIT_LOG)) {
-    log(`reading ${DEFAULT_AUDIT_LOG} (no file given)`);
-    return [fileSource(DEFAULT_AUDIT_LOG)];
-  }
-  const journal = commandSource('journalctl', ['-k', '-b', '-o', 'json', '--no-pager']);
-  log(`reading ${journal.label} (no file given, ${DEFAULT_AUDIT_LOG} is not readable)`);
-  return [journal];
 }
 
 /** The size of a regular uncompressed file, which the bytes read can be measured against. */
@@ -111,83 +84,38 @@ export function registerExplainCommand(program: Command): void {
 
 async function runExplain(files: string[], options: ExplainOptions): Promise<number> {
   if (options.json && options.ndjson) throw new UsageError('--json and --ndjson exclude each other: pick one');
-  const now = Date.now();
   const tables = loadBundledSyscallTables();
   const abi = checkedAbi(options.abi, tables);
-  checkedAbi(options.nativeAbi, tables, '--native-abi');
+  const nativeAbi = checkedAbi(options.nativeAbi, tables, '--native-abi');
   const unitGiven = options.unit !== undefined || options.unitFile.length > 0 || options.root !== undefined;
   if (unitGiven && options.ndjson) throw new UsageError('--ndjson prints events as they are read: --unit goes with the default output or --json');
   // The unit is read before the log, so that a mistake in it is reported at once.
-  const unit = unitGiven ? loadUnit(checkedUnit(options.unit), options.unitFile, rootOption(options.root)) : null;
-  const groups = unit ? chooseGroups(options.systemdGroups, options.systemdVersion) : null;
-  const filter = checkedDenialFilter(options, now);
-  if (options.fromDb) {
-    if (files.length > 0) throw new UsageError('--from-db reads the store: give no log files with it');
-    return explainFromStore(options, filter, unit, groups, tables);
-  }
-  if (options.db !== undefined) throw new UsageError('--db goes with --from-db (or ingest, watch, report)');
-  const sources = defaultSources(files, printMessage);
-  const progress = new ProgressLine(process.stderr, (label) => plainFileSize(sources.find((source) => source.label === label)?.path ?? null));
-  const failures: InputError[] = [];
-  const stats = emptyStats();
-  const aggregator = new DenialAggregator();
-  let events = 0;
-  const denials = readDenials(sources, {
-    decode: { tables, assumedAbi: abi },
-    filter,
-    now,
-    onBytes: (source, bytes) => progress.update(source.label, bytes),
-    onInputError: (error) => {
-      progress.clear();
-      failures.push(error);
-      printMessage(error.message);
-    },
-  }, stats);
-  for await (const denial of denials) {
-    events++;
-    if (options.ndjson) {
+  const loaded = unitGiven ? loadUnit(checkedUnit(options.unit), options.unitFile, rootOption(options.root)) : null;
+  const unit = loaded ? { loaded, groups: chooseGroups(options.systemdGroups, options.systemdVersion) } : null;
+  const filter = checkedDenialFilter(options, Date.now());
+  let reading: InputSource | null = null;
+  const progress = new ProgressLine(process.stderr, (label) => plainFileSize(reading?.label === label ? reading.path : null));
+  const outcome = await explain({
+    files, filter, tables, abi, nativeAbi, unit, fromDb: options.fromDb === true, db: options.db, streaming: options.ndjson === true,
+  }, {
+    tell: printMessage,
+    onEvent: async (denial) => {
       if (!process.stdout.write(renderDenialNdjson(denial))) await new Promise((resolve) => process.stdout.once('drain', resolve));
-    } else {
-      aggregator.add(denial);
-    }
-  }
+    },
+    onBytes: (source, bytes) => {
+      reading = source;
+      progress.update(source.label, bytes);
+    },
+    onInputError: () => progress.clear(),
+  });
   progress.clear();
-  stats.overflow = aggregator.overflow;
-
-  if (!options.ndjson) await renderExplanation(aggregator.summaries(), stats, options, unit, groups, tables);
-  if (stats.malformed > 0) printMessage(`${formatCount(stats.malformed)} malformed ${stats.malformed === 1 ? 'record' : 'records'} skipped`);
-  if (failures.length > 0) return ExitCode.InputError;
-  return events > 0 ? ExitCode.Found : ExitCode.NothingFound;
-}
-
-/** The explanation, with each denial's attribution when a unit was given. */
-async function renderExplanation(summaries: DenialSummary[], stats: ExplainStats, options: ExplainOptions, unit: LoadedUnit | null, groups: SystemdGroups | null, tables: AbiRegistry): Promise<void> {
-  let attribution: UnitAttribution | null = null;
-  if (unit && groups) {
-    const context = { configuration: unit.configuration, groups, tables, nativeAbi: options.nativeAbi };
-    attribution = { unit: unit.configuration.unit, findings: new Map(summaries.map((summary) => [summary, attributeDenial(summary, context)])) };
+  if (!options.ndjson) {
+    const { summaries, stats, attribution } = outcome;
+    if (options.json) await writeChunks(explanationJsonChunks(summaries, stats, attribution));
+    else await writeChunks(explanationTextChunks(summaries, stats, colourWanted(options.color) ? COLOUR_PALETTE : PLAIN_PALETTE, attribution));
+    if (stats.overflow > 0) printMessage(describeOverflow(stats));
   }
-  if (options.json) await writeChunks(explanationJsonChunks(summaries, stats, attribution));
-  else await writeChunks(explanationTextChunks(summaries, stats, colourWanted(options.color) ? COLOUR_PALETTE : PLAIN_PALETTE, attribution));
-  if (stats.overflow > 0) printMessage(describeOverflow(stats));
-}
-
-/** `--from-db`: the same explanation, of the stored history. */
-async function explainFromStore(options: ExplainOptions, filter: DenialFilter, unit: LoadedUnit | null, groups: SystemdGroups | null, tables: AbiRegistry): Promise<number> {
-  const store = await openStore(options.db, true);
-  try {
-    if (options.ndjson) {
-      let events = 0;
-      for (const denial of store.denials(filter)) {
-        events++;
-        process.stdout.write(renderDenialNdjson(denial));
-      }
-      return events > 0 ? ExitCode.Found : ExitCode.NothingFound;
-    }
-    const { summaries, stats } = store.explanation(filter);
-    await renderExplanation(summaries, stats, options, unit, groups, tables);
-    return summaries.length > 0 ? ExitCode.Found : ExitCode.NothingFound;
-  } finally {
-    await store.close();
-  }
+  if (outcome.stats.malformed > 0) printMessage(`${formatCount(outcome.stats.malformed)} malformed ${outcome.stats.malformed === 1 ? 'record' : 'records'} skipped`);
+  if (outcome.inputFailed) return ExitCode.InputError;
+  return outcome.events > 0 ? ExitCode.Found : ExitCode.NothingFound;
 }
