@@ -3,7 +3,7 @@ import { DenialAggregator, emptyStats, type DenialFilter, type DenialSummary, ty
 import type { AbiRegistry, Denial } from '../decode/index.js';
 import { commandSource, fileSource, stdinSource, type InputSource } from '../input/index.js';
 import type { UnitAttribution } from '../render/index.js';
-import { attributeDenial, type SystemdGroups } from '../systemd/index.js';
+import type { SystemdGroups } from '../systemd/index.js';
 import { openStore } from './open-store.js';
 import { readDenials } from './read-denials.js';
 import type { LoadedUnit } from './unit-loading.js';
@@ -73,8 +73,9 @@ function defaultSources(files: string[], tell: (line: string) => void): InputSou
 }
 
 /** Each summary's attribution to the unit's settings, when a unit was given. */
-function attribute(summaries: DenialSummary[], request: ExplainRequest): UnitAttribution | null {
+async function attribute(summaries: DenialSummary[], request: ExplainRequest): Promise<UnitAttribution | null> {
   if (!request.unit) return null;
+  const { attributeDenial } = await import('../systemd/index.js');
   const context = { configuration: request.unit.loaded.configuration, groups: request.unit.groups, tables: request.tables, nativeAbi: request.nativeAbi };
   return { unit: request.unit.loaded.configuration.unit, findings: new Map(summaries.map((summary) => [summary, attributeDenial(summary, context)])) };
 }
@@ -92,7 +93,7 @@ async function explainStore(request: ExplainRequest, listener: ExplainListener):
       return { summaries: [], stats: emptyStats(), attribution: null, events, inputFailed: false, sources: [] };
     }
     const { summaries, stats } = store.explanation(request.filter);
-    return { summaries, stats, attribution: attribute(summaries, request), events: summaries.length, inputFailed: false, sources: [] };
+    return { summaries, stats, attribution: await attribute(summaries, request), events: summaries.length, inputFailed: false, sources: [] };
   } finally {
     await store.close();
   }
@@ -131,5 +132,5 @@ export async function explain(request: ExplainRequest, listener: ExplainListener
   }
   stats.overflow = aggregator.overflow;
   const summaries = aggregator.summaries();
-  return { summaries, stats, attribution: attribute(summaries, request), events, inputFailed, sources };
+  return { summaries, stats, attribution: await attribute(summaries, request), events, inputFailed, sources };
 }

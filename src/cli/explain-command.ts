@@ -1,7 +1,5 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { explain } from '../app/explain.js';
-import { chooseGroups, loadUnit, rootOption } from '../app/unit-loading.js';
 import { UsageError } from '../app/usage-error.js';
 import { loadBundledSyscallTables } from '../decode/index.js';
 import { isGzip, type InputSource } from '../input/index.js';
@@ -90,11 +88,17 @@ async function runExplain(files: string[], options: ExplainOptions): Promise<num
   const unitGiven = options.unit !== undefined || options.unitFile.length > 0 || options.root !== undefined;
   if (unitGiven && options.ndjson) throw new UsageError('--ndjson prints events as they are read: --unit goes with the default output or --json');
   // The unit is read before the log, so that a mistake in it is reported at once.
-  const loaded = unitGiven ? loadUnit(checkedUnit(options.unit), options.unitFile, rootOption(options.root)) : null;
-  const unit = loaded ? { loaded, groups: chooseGroups(options.systemdGroups, options.systemdVersion) } : null;
+  let unit = null;
+  if (unitGiven) {
+    // The unit model is loaded only when a unit is given.
+    const { chooseGroups, loadUnit, rootOption } = await import('../app/unit-loading.js');
+    const loaded = loadUnit(checkedUnit(options.unit), options.unitFile, rootOption(options.root));
+    unit = { loaded, groups: chooseGroups(options.systemdGroups, options.systemdVersion) };
+  }
   const filter = checkedDenialFilter(options, Date.now());
   let reading: InputSource | null = null;
   const progress = new ProgressLine(process.stderr, (label) => plainFileSize(reading?.label === label ? reading.path : null));
+  const { explain } = await import('../app/explain.js');
   const outcome = await explain({
     files, filter, tables, abi, nativeAbi, unit, fromDb: options.fromDb === true, db: options.db, streaming: options.ndjson === true,
   }, {

@@ -1,7 +1,8 @@
 import { Option } from 'commander';
 import type { DenialFilter } from '../analysis/index.js';
 import { hostAbi, type AbiRegistry } from '../decode/index.js';
-import { isValidUnitName } from '../systemd/index.js';
+// The unit-name rule alone: the systemd model is loaded only by the commands that use it.
+import { isValidUnitName } from '../systemd/unit-name.js';
 import { UsageError } from '../app/usage-error.js';
 import { parseTimeSpec } from './time-spec.js';
 

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { suggest, type SuggestOptions } from '../app/suggest.js';
-import { chooseGroups, rootOption } from '../app/unit-loading.js';
+import type { SuggestOptions } from '../app/suggest.js';
 import { loadBundledSyscallTables } from '../decode/index.js';
 import { COLOUR_PALETTE, PLAIN_PALETTE, renderSuggestionJson, renderSuggestionText } from '../render/index.js';
 import { colourWanted } from './colour-choice.js';
@@ -44,6 +43,8 @@ export function registerSuggestCommand(program: Command): void {
 }
 
 async function runSuggest(files: string[], flags: SuggestFlags): Promise<number> {
+  const { suggest } = await import('../app/suggest.js');
+  const { chooseGroups, rootOption } = await import('../app/unit-loading.js');
   const tables = loadBundledSyscallTables();
   checkedAbi(flags.abi, tables);
   checkedAbi(flags.nativeAbi, tables, '--native-abi');

@@ -1,0 +1,60 @@
+import type { MembershipChange, SystemdGroups } from '../systemd/index.js';
+import { escapeForTerminal } from './terminal-text.js';
+
+/** `groups`: the table chosen and the groups asked for. */
+export interface GroupListing {
+  groups: SystemdGroups;
+  names: string[];
+}
+
+/** `lookup`: one call on every ABI, and its groups in each table. */
+export interface SyscallLookup {
+  name: string;
+  /** The call's number on each ABI that has it. */
+  numbers: Record<string, number>;
+  /** Per table: the groups that list the call, and all that hold it through nesting. */
+  membership: { groups: SystemdGroups; listed: string[]; all: string[] }[];
+  changes: MembershipChange[];
+}
+
+/** `groups`: each group, its size and nested groups, then its members. */
+export function renderGroupsText({ groups, names }: GroupListing): string {
+  const out = [`# groups: ${escapeForTerminal(groups.source)}`];
+  for (const name of names) {
+    const nested = (groups.nested.get(name) ?? []).filter((member) => member.startsWith('@'));
+    const members = groups.expanded.get(name) ?? [];
+    out.push(escapeForTerminal(`${name}  (${members.length} syscalls${nested.length > 0 ? `, includes ${nested.join(' ')}` : ''})`));
+    out.push(escapeForTerminal(`  ${members.join(' ')}`));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** `groups --json`. Part of the public interface (README). */
+export function renderGroupsJson({ groups, names }: GroupListing): string {
+  const listed = Object.fromEntries(names.map((name) => [name, groups.expanded.get(name) ?? []]));
+  return `${JSON.stringify({ systemd: groups.version, source: groups.source, groups: listed }, null, 2)}\n`;
+}
+
+/** `lookup`: the numbers, then per table the groups, then when it joined or left one. */
+export function renderLookupText(lookup: SyscallLookup): string {
+  const out = [escapeForTerminal(lookup.name)];
+  out.push(`  numbers: ${Object.entries(lookup.numbers).map(([abi, number]) => `${abi} ${number}`).join(', ') || 'none (no ABI of the bundled kernel tables has it)'}`);
+  for (const entry of lookup.membership) {
+    const through = entry.all.filter((group) => !entry.listed.includes(group));
+    const label = entry.groups.version ? `systemd ${entry.groups.version}` : entry.groups.source;
+    out.push(escapeForTerminal(`  ${label}: ${entry.all.length === 0 ? 'in no group' : `${entry.listed.join(' ') || '-'}${through.length > 0 ? ` (and through them ${through.join(' ')})` : ''}`}`));
+  }
+  for (const change of lookup.changes) out.push(`  ${change.change} ${change.group} in ${change.version}`);
+  return `${out.join('\n')}\n`;
+}
+
+/** `lookup --json`. Part of the public interface (README). */
+export function renderLookupJson(lookup: SyscallLookup): string {
+  return `${JSON.stringify({
+    name: lookup.name,
+    numbers: lookup.numbers,
+    groups: Object.fromEntries(lookup.membership.map((entry) => [entry.groups.version ?? entry.groups.source, entry.all])),
+    listed: Object.fromEntries(lookup.membership.map((entry) => [entry.groups.version ?? entry.groups.source, entry.listed])),
+    changes: lookup.changes,
+  }, null, 2)}\n`;
+}
