@@ -1,23 +1,16 @@
 import type { Command } from 'commander';
-import { DistinctFingerprints, denialGroupKey, emptyStats, type ExplainStats } from '../analysis/index.js';
-import { loadBundledSyscallTables, type AbiRegistry, type Denial } from '../decode/index.js';
-import { commandSource, fileSource, followedFileSource, stdinSource, type InputSource } from '../input/index.js';
+import type { HistoryRequest } from '../app/history.js';
+import { loadBundledSyscallTables } from '../decode/index.js';
 import {
   COLOUR_PALETTE, PLAIN_PALETTE, describeOverflow, formatCount, explanationJsonChunks, explanationTextChunks, renderDenialLine,
 } from '../render/index.js';
 import { writeChunks } from './chunked-output.js';
 import { colourWanted } from './colour-choice.js';
 import { ExitCode } from './exit-code.js';
-import { UsageError } from '../app/usage-error.js';
-import { readDenialBatches } from '../app/read-denials.js';
-import { openStore } from '../app/open-store.js';
-import { printMessage } from './stderr-message.js';
 import {
   abiOption, checkedAbi, checkedDenialFilter, checkedUnit, dbOption, noColourOption, sinceOption, untilOption,
 } from './options.js';
-
-/** Distinct denials `watch` tells apart, stored and new: a million fingerprints take at most 32 MB. */
-const WATCHED_DENIALS = 1_000_000;
+import { printMessage } from './stderr-message.js';
 
 interface IngestOptions {
   db?: string;
@@ -85,111 +78,54 @@ export function registerStoreCommands(program: Command): void {
     });
 }
 
-/** Every event of one source, to be stored, in batches: no filter, read errors said on stderr. */
-function readSource(source: InputSource, reading: { tables: AbiRegistry; abi: string; now: number; stats: ExplainStats; onFailure: () => void }): AsyncGenerator<Denial[]> {
-  return readDenialBatches([source], {
-    decode: { tables: reading.tables, assumedAbi: reading.abi },
-    filter: {},
-    now: reading.now,
-    onInputError: (error) => {
-      reading.onFailure();
-      printMessage(error.message);
-    },
-  }, reading.stats);
+/** What the storing commands share: the store, the tables, the ABI for records without arch=, the unit. */
+function historyRequest(options: { db?: string; abi: string; unit?: string }): HistoryRequest {
+  const tables = loadBundledSyscallTables();
+  return { db: options.db, tables, abi: checkedAbi(options.abi, tables), unit: checkedUnit(options.unit) ?? null };
 }
 
-
 async function runIngest(files: string[], options: IngestOptions): Promise<number> {
-  const tables = loadBundledSyscallTables();
-  checkedAbi(options.abi, tables);
-  const unit = checkedUnit(options.unit) ?? null;
+  const request = historyRequest(options);
+  const { ingest, redecodeHistory } = await import('../app/history.js');
   if (options.redecode) {
-    if (files.length > 0) throw new UsageError('--redecode works on what is stored: give no files with it');
-    const store = await openStore(options.db, false);
-    try {
-      const counts = store.redecode({ tables });
-      process.stdout.write(`redecoded ${formatCount(counts.events)} stored ${counts.events === 1 ? 'event' : 'events'}: ${formatCount(counts.changed)} changed, ${formatCount(counts.unreadable)} no longer readable (kept as stored) (${store.path})\n`);
-      return ExitCode.Found;
-    } finally {
-      await store.close();
-    }
+    const { path, counts } = await redecodeHistory(files, request);
+    process.stdout.write(`redecoded ${formatCount(counts.events)} stored ${counts.events === 1 ? 'event' : 'events'}: ${formatCount(counts.changed)} changed, ${formatCount(counts.unreadable)} no longer readable (kept as stored) (${path})\n`);
+    return ExitCode.Found;
   }
-  const store = await openStore(options.db, false);
-  try {
-    const now = Date.now();
-    const sources = files.length > 0 ? files.map(fileSource) : [stdinSource()];
-    const stats = emptyStats();
-    let added = 0;
-    let known = 0;
-    let inputFailed = false;
-    // One ingest per input: identical records without an audit id are told apart by their order in it.
-    for (const source of sources) {
-      const batches = readSource(source, { tables, abi: options.abi, now, stats, onFailure: () => { inputFailed = true; } });
-      const counts = await store.ingest(batches, { parsedAt: now, assumedAbi: options.abi, unit });
-      added += counts.added;
-      known += counts.known;
-    }
-    // Sightings the reader already knew as the same event (the kernel's line and journald's copy) are known too.
-    known += stats.duplicates;
-    const records = added + known;
-    process.stdout.write(`ingested ${formatCount(records)} ${records === 1 ? 'record' : 'records'}: ${formatCount(added)} new ${added === 1 ? 'denial' : 'denials'}, ${formatCount(known)} already known, ${formatCount(stats.malformed)} malformed (${store.path})\n`);
-    if (inputFailed) return ExitCode.InputError;
-    return records > 0 ? ExitCode.Found : ExitCode.NothingFound;
-  } finally {
-    await store.close();
-  }
+  const outcome = await ingest(files, request, printMessage);
+  const records = outcome.added + outcome.known;
+  process.stdout.write(`ingested ${formatCount(records)} ${records === 1 ? 'record' : 'records'}: ${formatCount(outcome.added)} new ${outcome.added === 1 ? 'denial' : 'denials'}, ${formatCount(outcome.known)} already known, ${formatCount(outcome.malformed)} malformed (${outcome.path})\n`);
+  if (outcome.inputFailed) return ExitCode.InputError;
+  return records > 0 ? ExitCode.Found : ExitCode.NothingFound;
 }
 
 async function runReport(options: ReportOptions): Promise<number> {
   const filter = { ...checkedDenialFilter(options, Date.now()), host: options.host, unit: options.unit };
-  const store = await openStore(options.db, true);
-  try {
-    const { summaries, stats } = store.explanation(filter);
-    if (options.json) await writeChunks(explanationJsonChunks(summaries, stats));
-    else await writeChunks(explanationTextChunks(summaries, stats, colourWanted(options.color) ? COLOUR_PALETTE : PLAIN_PALETTE));
-    if (stats.overflow > 0) printMessage(describeOverflow(stats));
-    return summaries.length > 0 ? ExitCode.Found : ExitCode.NothingFound;
-  } finally {
-    await store.close();
-  }
+  const { report } = await import('../app/history.js');
+  const { summaries, stats } = await report(options.db, filter);
+  if (options.json) await writeChunks(explanationJsonChunks(summaries, stats));
+  else await writeChunks(explanationTextChunks(summaries, stats, colourWanted(options.color) ? COLOUR_PALETTE : PLAIN_PALETTE));
+  if (stats.overflow > 0) printMessage(describeOverflow(stats));
+  return summaries.length > 0 ? ExitCode.Found : ExitCode.NothingFound;
 }
 
 async function runWatch(file: string | undefined, options: WatchOptions): Promise<number> {
-  const tables = loadBundledSyscallTables();
-  checkedAbi(options.abi, tables);
-  const unit = checkedUnit(options.unit) ?? null;
-  const store = await openStore(options.db, false);
+  const request = historyRequest(options);
+  const { watch } = await import('../app/history.js');
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    // Bounded whatever the history holds: a fingerprint per distinct denial, not its text.
-    const seen = new DistinctFingerprints(WATCHED_DENIALS);
-    for (const key of store.groupKeys()) seen.add(key);
-    const source: InputSource = file !== undefined
-      ? followedFileSource(file, stop.signal)
-      : commandSource('journalctl', ['-f', '-o', 'json', '--no-pager', '-b'], stop.signal);
-    printMessage(`watching ${source.label}, storing in ${store.path} (Ctrl-C ends)`);
     const palette = colourWanted(options.color) ? COLOUR_PALETTE : PLAIN_PALETTE;
-    let inputFailed = false;
-    const now = Date.now();
-    const stats = emptyStats();
-    const batches = readSource(source, { tables, abi: options.abi, now, stats, onFailure: () => { inputFailed = true; } });
-    async function* printingNew(): AsyncGenerator<Denial[]> {
-      for await (const batch of batches) {
-        for (const denial of batch) {
-          if (seen.addNew(denialGroupKey(denial))) process.stdout.write(renderDenialLine(denial, palette));
-        }
-        yield batch;
-      }
-    }
-    const counts = await store.ingest(printingNew(), { parsedAt: now, assumedAbi: options.abi, unit, maxBatchDelayMs: 200 });
-    printMessage(`stored ${formatCount(counts.added)} new ${counts.added === 1 ? 'event' : 'events'}, ${formatCount(counts.known + stats.duplicates)} already known`);
-    return inputFailed ? ExitCode.InputError : ExitCode.Found;
+    const counts = await watch(file, request, stop.signal, {
+      tell: printMessage,
+      onNewDenial: (denial) => process.stdout.write(renderDenialLine(denial, palette)),
+    });
+    printMessage(`stored ${formatCount(counts.added)} new ${counts.added === 1 ? 'event' : 'events'}, ${formatCount(counts.known)} already known`);
+    return counts.inputFailed ? ExitCode.InputError : ExitCode.Found;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await store.close();
   }
 }
