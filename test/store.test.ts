@@ -67,6 +67,21 @@ describe('the default store path', () => {
   });
 });
 
+/**
+ * Makes a store written by this version look as schema version 2 left it: each context's notes
+ * in words (as they are worded today), and the context keyed by those words.
+ */
+function wordNotesAsVersion2Did(raw: Database.Database): void {
+  const part = (text: string): string => `${text.length}:${text}`;
+  for (const row of raw.prepare("SELECT id, key, notes FROM event_context WHERE notes <> '[]'").all() as { id: number; key: string; notes: string }[]) {
+    const notes = JSON.parse(row.notes) as DenialNote[];
+    const words = notes.map(describeNote);
+    let key = row.key;
+    notes.forEach((note, index) => (key = key.replace(part(JSON.stringify(note)), part(words[index] as string))));
+    raw.prepare('UPDATE event_context SET notes = ?, key = ? WHERE id = ?').run(JSON.stringify(words), key, row.id);
+  }
+}
+
 describe('opening a store', () => {
   it('makes a new store: owner-only file, WAL, current schema', () => {
     const path = newStorePath();
@@ -188,16 +203,7 @@ describe('opening a store', () => {
     const typed = raw.prepare("SELECT id, key, notes FROM event_context WHERE notes <> '[]'").all() as { id: number; key: string; notes: string }[];
     expect(typed.length).toBeGreaterThan(0);
     expect(JSON.parse(typed[0]!.notes)).toEqual([{ code: 'assumed-abi', abi: 'x86_64' }]);
-    // As schema version 2 stored them: the notes in words (as they are worded today), and the
-    // context keyed by those words.
-    const part = (text: string): string => `${text.length}:${text}`;
-    for (const row of typed) {
-      const notes = JSON.parse(row.notes) as DenialNote[];
-      const words = notes.map(describeNote);
-      let key = row.key;
-      notes.forEach((note, index) => (key = key.replace(part(JSON.stringify(note)), part(words[index] as string))));
-      raw.prepare('UPDATE event_context SET notes = ?, key = ? WHERE id = ?').run(JSON.stringify(words), key, row.id);
-    }
+    wordNotesAsVersion2Did(raw);
     const contexts = raw.prepare('SELECT count(*) FROM event_context').pluck().get();
     raw.close();
 
@@ -212,6 +218,29 @@ describe('opening a store', () => {
     const after = new Database(path, { readonly: true });
     expect(after.prepare('SELECT count(*) FROM event_context').pluck().get()).toBe(contexts);
     expect(after.prepare("SELECT key, notes FROM event_context WHERE notes <> '[]'").all()).toEqual(typed.map(({ key, notes }) => ({ key, notes })));
+    after.close();
+  });
+
+  it('upgrading, makes one context of two that only the wording of their notes told apart', async () => {
+    const path = newStorePath();
+    const version2 = openDenialStore(path, {}, MIGRATIONS.filter((migration) => migration.version <= 2));
+    const added = (await ingestFile(version2, fixture('formats', 'old-type-1701', 'input.log'))).added;
+    version2.close();
+    const raw = new Database(path);
+    wordNotesAsVersion2Did(raw);
+    const [first] = raw.prepare("SELECT * FROM event_context WHERE notes <> '[]' ORDER BY id").all() as ({ id: number; key: string } & Record<string, unknown>)[];
+    // A second context like the first, under a key of another wording, holding one of its events.
+    const copy = raw.prepare('INSERT INTO event_context (key, uid, user, host, format, notes, unit) SELECT ?, uid, user, host, format, notes, unit FROM event_context WHERE id = ?')
+      .run(`${first!.key} (older wording)`, first!.id);
+    raw.prepare('UPDATE event SET context_id = ? WHERE id = (SELECT min(id) FROM event WHERE context_id = ?)').run(copy.lastInsertRowid, first!.id);
+    raw.close();
+
+    const store = openDenialStore(path);
+    expect(store.eventCount()).toBe(added);
+    store.close();
+    const after = new Database(path, { readonly: true });
+    expect(after.prepare('SELECT count(*) FROM event_context WHERE id = ?').pluck().get(copy.lastInsertRowid)).toBe(0);
+    expect(after.prepare('SELECT count(*) FROM event WHERE context_id NOT IN (SELECT id FROM event_context)').pluck().get()).toBe(0);
     after.close();
   });
 

@@ -38,10 +38,23 @@ export function typeStoredNotes(db: Database.Database): void {
     const notes = storedTextList(row.notes, `event_context ${row.id} notes`).map(noteFromWords);
     setNotes.run(JSON.stringify(notes), row.id);
   }
-  const setKey = db.prepare('UPDATE event_context SET key = ? WHERE id = ?');
+  // Keys are set in two steps, so that no new key meets an old one that is about to change.
   const typed = db.prepare("SELECT * FROM event_context WHERE notes <> '[]'").all() as ({ id: number } & Record<string, unknown>)[];
+  const setKey = db.prepare('UPDATE event_context SET key = ? WHERE id = ?');
+  for (const row of typed) setKey.run(`migrating ${row.id}`, row.id);
+  const idOfKey = db.prepare('SELECT id FROM event_context WHERE key = ?').pluck();
+  const moveEvents = db.prepare('UPDATE event SET context_id = ? WHERE context_id = ?');
+  const remove = db.prepare('DELETE FROM event_context WHERE id = ?');
   for (const row of typed) {
     const { id: _id, ...context } = contextFromRow(row);
-    setKey.run(contextKey(context), row.id);
+    const key = contextKey(context);
+    const same = idOfKey.get(key) as number | undefined;
+    if (same === undefined) {
+      setKey.run(key, row.id);
+    } else {
+      // Two wordings of one note (an older version's and a newer one's) are one context now.
+      moveEvents.run(same, row.id);
+      remove.run(row.id);
+    }
   }
 }
