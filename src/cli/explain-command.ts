@@ -27,7 +27,7 @@ interface ExplainOptions {
   nativeAbi: string;
   color?: boolean;
   unit?: string;
-  unitFile: string[];
+  unitFile?: string[];
   root?: string;
   systemdVersion?: string;
   systemdGroups?: string;
@@ -85,14 +85,15 @@ async function runExplain(files: string[], options: ExplainOptions): Promise<num
   const tables = loadBundledSyscallTables();
   const abi = checkedAbi(options.abi, tables);
   const nativeAbi = checkedAbi(options.nativeAbi, tables, '--native-abi');
-  const unitGiven = options.unit !== undefined || options.unitFile.length > 0 || options.root !== undefined;
+  const unitFiles = options.unitFile ?? [];
+  const unitGiven = options.unit !== undefined || unitFiles.length > 0 || options.root !== undefined;
   if (unitGiven && options.ndjson) throw new UsageError('--ndjson prints events as they are read: --unit goes with the default output or --json');
   // The unit is read before the log, so that a mistake in it is reported at once.
   let unit = null;
   if (unitGiven) {
     // The unit model is loaded only when a unit is given.
     const { chooseGroups, loadUnit, rootOption } = await import('../app/unit-loading.js');
-    const loaded = loadUnit(checkedUnit(options.unit), options.unitFile, rootOption(options.root));
+    const loaded = loadUnit(checkedUnit(options.unit), unitFiles, rootOption(options.root));
     unit = { loaded, groups: chooseGroups(options.systemdGroups, options.systemdVersion) };
   }
   const filter = checkedDenialFilter(options, Date.now());

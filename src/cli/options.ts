@@ -69,7 +69,8 @@ export function noColourOption(): Option {
 
 /** `--unit-file`, repeatable: a unit file, a drop-in, or a saved `systemctl cat`. */
 export function unitFileOption(help = 'the unit file, a drop-in, or a saved `systemctl cat`; repeat for several'): Option {
-  return new Option('--unit-file <file>', help).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]).default([]);
+  // No default: help would print `(default: [])`; the commands read a missing one as [].
+  return new Option('--unit-file <file>', help).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
 }
 
 export function rootDirectoryOption(help: string): Option {

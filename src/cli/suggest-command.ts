@@ -10,7 +10,8 @@ import {
 } from './options.js';
 import { printMessage } from './stderr-message.js';
 
-interface SuggestFlags extends SuggestOptions {
+interface SuggestFlags extends Omit<SuggestOptions, 'unitFile'> {
+  unitFile?: string[];
   root?: string;
   systemdVersion?: string;
   systemdGroups?: string;
@@ -51,7 +52,7 @@ async function runSuggest(files: string[], flags: SuggestFlags): Promise<number>
   checkedUnit(flags.unit);
   const root = rootOption(flags.root);
   const groups = chooseGroups(flags.systemdGroups, flags.systemdVersion);
-  const outcome = await suggest({ files, options: flags, tables, root, groups }, printMessage);
+  const outcome = await suggest({ files, options: { ...flags, unitFile: flags.unitFile ?? [] }, tables, root, groups }, printMessage);
   if (outcome.report === null) return outcome.inputFailed ? ExitCode.InputError : ExitCode.NothingFound;
   if (flags.json) process.stdout.write(renderSuggestionJson(outcome.report));
   else process.stdout.write(renderSuggestionText(outcome.report, colourWanted(flags.color) ? COLOUR_PALETTE : PLAIN_PALETTE));
