@@ -20,6 +20,14 @@ describe('--abi and --native-abi say two things', () => {
     expect((JSON.parse(explained.stdout) as { denials: { attribution: { cause: string } }[] }).denials.map((denial) => denial.attribution.cause)).toEqual(['not-this-unit']);
   });
 
+  it('says so when only --abi is given where a unit is judged, as scripts written before --native-abi do', () => {
+    const hint = 'seccomp-explain: --abi names the ABI of records without arch= only; SystemCallArchitectures=native is judged against --native-abi (x86_64 here)\n';
+    expect(runCli(['suggest', '--systemd-version', '252', '--abi', 'i386', '--unit-file', UNIT, JOURNAL]).stderr).toBe(hint);
+    expect(runCli(['explain', '--systemd-version', '252', '--abi', 'i386', '--unit-file', UNIT, JOURNAL]).stderr).toBe(hint);
+    expect(runCli(['suggest', '--systemd-version', '252', '--abi', 'i386', '--native-abi', 'x86_64', '--unit-file', UNIT, JOURNAL]).stderr).toBe('');
+    expect(runCli(['explain', '--abi', 'i386', JOURNAL]).stderr).toBe('');
+  });
+
   it('--abi stays the ABI of records that name none', () => {
     const legacy = fixture('formats', 'old-type-1701', 'input.log');
     const explained = runCli(['suggest', '--json', '--systemd-version', '252', '--abi', 'i386', '--unit-file', UNIT, legacy]);

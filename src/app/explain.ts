@@ -4,12 +4,12 @@ import type { AbiRegistry, Denial } from '../decode/index.js';
 import { commandSource, fileSource, stdinSource, type InputSource } from '../input/index.js';
 import type { UnitAttribution } from '../render/index.js';
 import type { SystemdGroups } from '../systemd/index.js';
+import { DEFAULT_AUDIT_LOG } from './host-logs.js';
 import { openStore } from './open-store.js';
 import { readDenials } from './read-denials.js';
 import type { LoadedUnit } from './unit-loading.js';
 import { UsageError } from './usage-error.js';
 
-export const DEFAULT_AUDIT_LOG = '/var/log/audit/audit.log';
 
 export interface ExplainRequest {
   files: string[];
@@ -46,8 +46,6 @@ export interface ExplainOutcome {
   /** Events read (streaming) or summarised. */
   events: number;
   inputFailed: boolean;
-  /** The sources read, for a caller that measures them. */
-  sources: InputSource[];
 }
 
 function isReadable(path: string): boolean {
@@ -90,10 +88,10 @@ async function explainStore(request: ExplainRequest, listener: ExplainListener):
         events++;
         await listener.onEvent?.(denial);
       }
-      return { summaries: [], stats: emptyStats(), attribution: null, events, inputFailed: false, sources: [] };
+      return { summaries: [], stats: emptyStats(), attribution: null, events, inputFailed: false };
     }
     const { summaries, stats } = store.explanation(request.filter);
-    return { summaries, stats, attribution: await attribute(summaries, request), events: summaries.length, inputFailed: false, sources: [] };
+    return { summaries, stats, attribution: await attribute(summaries, request), events: summaries.length, inputFailed: false };
   } finally {
     await store.close();
   }
@@ -132,5 +130,5 @@ export async function explain(request: ExplainRequest, listener: ExplainListener
   }
   stats.overflow = aggregator.overflow;
   const summaries = aggregator.summaries();
-  return { summaries, stats, attribution: await attribute(summaries, request), events, inputFailed, sources };
+  return { summaries, stats, attribution: await attribute(summaries, request), events, inputFailed };
 }

@@ -13,7 +13,7 @@ import {
   type DeniedProcess, type Finding, type SystemdGroups,
 } from '../systemd/index.js';
 import { DropInNotWritten, SYSTEM_UNIT_DIRECTORY, writeDropIn } from './drop-in-writer.js';
-import { DEFAULT_AUDIT_LOG } from './explain.js';
+import { DEFAULT_AUDIT_LOG } from './host-logs.js';
 import { openStore } from './open-store.js';
 import { readDenials } from './read-denials.js';
 import { fileProvenance, gatherTrustedEvidence, TRUSTED_JOURNAL_MATCHES } from './trusted-sources.js';

@@ -10,7 +10,7 @@ import { writeChunks } from './chunked-output.js';
 import { colourWanted } from './colour-choice.js';
 import { ExitCode } from './exit-code.js';
 import {
-  DB_OPTION_HELP, abiOption, checkedAbi, checkedDenialFilter, checkedUnit, dbOption, nativeAbiOption, noColourOption, rootDirectoryOption, sinceOption,
+  DB_OPTION_HELP, abiOption, checkedAbi, checkedDenialFilter, checkedUnit, dbOption, nativeAbiHint, nativeAbiOption, noColourOption, rootDirectoryOption, sinceOption,
   systemdGroupsOption, systemdVersionOption, unitFileOption, untilOption,
 } from './options.js';
 import { ProgressLine } from './progress-line.js';
@@ -75,12 +75,13 @@ export function registerExplainCommand(program: Command): void {
     .option('--from-db', 'explain the history store (see ingest) instead of log input')
     .addOption(dbOption(`with --from-db: ${DB_OPTION_HELP}`))
     .addOption(noColourOption())
-    .action(async (files: string[], options: ExplainOptions) => {
-      process.exitCode = await runExplain(files, options);
+    .action(async (files: string[], options: ExplainOptions, command: Command) => {
+      process.exitCode = await runExplain(files, options, nativeAbiHint(command, options.nativeAbi));
     });
 }
 
-async function runExplain(files: string[], options: ExplainOptions): Promise<number> {
+/** `hint`: said when a unit is judged (nativeAbiHint). */
+async function runExplain(files: string[], options: ExplainOptions, hint: string | null): Promise<number> {
   if (options.json && options.ndjson) throw new UsageError('--json and --ndjson exclude each other: pick one');
   const tables = loadBundledSyscallTables();
   const abi = checkedAbi(options.abi, tables);
@@ -88,6 +89,7 @@ async function runExplain(files: string[], options: ExplainOptions): Promise<num
   const unitFiles = options.unitFile ?? [];
   const unitGiven = options.unit !== undefined || unitFiles.length > 0 || options.root !== undefined;
   if (unitGiven && options.ndjson) throw new UsageError('--ndjson prints events as they are read: --unit goes with the default output or --json');
+  if (unitGiven && hint !== null) printMessage(hint);
   // The unit is read before the log, so that a mistake in it is reported at once.
   let unit = null;
   if (unitGiven) {

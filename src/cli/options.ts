@@ -1,4 +1,4 @@
-import { Option } from 'commander';
+import { Option, type Command } from 'commander';
 import type { DenialFilter } from '../analysis/index.js';
 import { hostAbi, type AbiRegistry } from '../decode/index.js';
 // The unit-name rule alone: the systemd model is loaded only by the commands that use it.
@@ -26,6 +26,15 @@ export function abiOption(): Option {
 /** `--native-abi`: the ABI the unit's host runs natively, what `SystemCallArchitectures=native` admits. */
 export function nativeAbiOption(): Option {
   return new Option('--native-abi <abi>', 'the ABI the unit\'s host runs natively (what SystemCallArchitectures=native admits)').default(hostAbi(process.arch));
+}
+
+/**
+ * Until `--native-abi` existed, `suggest`'s (and `explain --unit`'s) `--abi` named the native
+ * ABI too: when only `--abi` is given where a unit is judged, say which option does that now.
+ */
+export function nativeAbiHint(command: Command, nativeAbi: string): string | null {
+  if (command.getOptionValueSource('abi') !== 'cli' || command.getOptionValueSource('nativeAbi') === 'cli') return null;
+  return `--abi names the ABI of records without arch= only; SystemCallArchitectures=native is judged against --native-abi (${nativeAbi} here)`;
 }
 
 /** A value of `--abi` or `--native-abi` that the syscall tables know. */

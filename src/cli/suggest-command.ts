@@ -5,7 +5,7 @@ import { COLOUR_PALETTE, PLAIN_PALETTE, renderSuggestionJson, renderSuggestionTe
 import { colourWanted } from './colour-choice.js';
 import { ExitCode } from './exit-code.js';
 import {
-  DB_OPTION_HELP, abiOption, checkedAbi, checkedUnit, dbOption, nativeAbiOption, noColourOption, rootDirectoryOption, systemdGroupsOption,
+  DB_OPTION_HELP, abiOption, checkedAbi, checkedUnit, dbOption, nativeAbiHint, nativeAbiOption, noColourOption, rootDirectoryOption, systemdGroupsOption,
   systemdVersionOption, unitFileOption,
 } from './options.js';
 import { printMessage } from './stderr-message.js';
@@ -38,18 +38,19 @@ export function registerSuggestCommand(program: Command): void {
     .option('--from-db', 'use every denial in the history store (see ingest) instead of log input')
     .addOption(dbOption(`with --from-db: ${DB_OPTION_HELP}`))
     .addOption(noColourOption())
-    .action(async (files: string[], options: SuggestFlags) => {
-      process.exitCode = await runSuggest(files, options);
+    .action(async (files: string[], options: SuggestFlags, command: Command) => {
+      process.exitCode = await runSuggest(files, options, nativeAbiHint(command, options.nativeAbi));
     });
 }
 
-async function runSuggest(files: string[], flags: SuggestFlags): Promise<number> {
+async function runSuggest(files: string[], flags: SuggestFlags, hint: string | null): Promise<number> {
   const { suggest } = await import('../app/suggest.js');
   const { chooseGroups, rootOption } = await import('../app/unit-loading.js');
   const tables = loadBundledSyscallTables();
   checkedAbi(flags.abi, tables);
   checkedAbi(flags.nativeAbi, tables, '--native-abi');
   checkedUnit(flags.unit);
+  if (hint !== null) printMessage(hint);
   const root = rootOption(flags.root);
   const groups = chooseGroups(flags.systemdGroups, flags.systemdVersion);
   const outcome = await suggest({ files, options: { ...flags, unitFile: flags.unitFile ?? [] }, tables, root, groups }, printMessage);

@@ -34,7 +34,7 @@ type Row = { id: number } & Record<string, unknown>;
 const contextFields = compileFromRow<Omit<EventContext, 'unit'>>(CONTEXT_COLUMNS);
 const groupFields = compileFromRow<DenialGroup>(GROUP_COLUMNS);
 
-export function contextFromRow(row: Row): EventContext {
+function contextFromRow(row: Row): EventContext {
   const context = contextFields(row, `event_context ${row.id}`) as EventContext;
   context.unit = storedText(row.unit, `event_context ${row.id} unit`);
   return context;

@@ -60,7 +60,7 @@ export const MIGRATIONS: readonly Migration[] = [
         user   TEXT,
         host   TEXT,
         format TEXT NOT NULL,
-        notes  TEXT NOT NULL,                  -- JSON array of strings (typed notes since version 3)
+        notes  TEXT NOT NULL,                  -- JSON array of strings
         unit   TEXT
       );
 
