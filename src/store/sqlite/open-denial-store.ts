@@ -239,7 +239,7 @@ export function openDenialStore(path: string, options: OpenStoreOptions = {}, mi
     }
     if (version < latest) {
       if (readOnly) {
-        throw new StoreVersionError(file, `${file}: the store has schema version ${version}, older than ${latest}; open it writable once (\`seccomp-explain ingest\` with no input) to upgrade it`);
+        throw new StoreVersionError(file, `${file}: the store has schema version ${version}, older than ${latest}; upgrade it by opening it writable once: \`seccomp-explain ingest --db ${file} </dev/null\``);
       }
       migrateSchema(db, version, migrations);
     } else if (!readOnly) {
