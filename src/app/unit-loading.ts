@@ -5,7 +5,7 @@ import {
   bundledGroupsFor, isValidUnitName, NoSyscallGroups, newestBundledGroups, orderUnitFiles, parseSystemctlCat, parseSystemctlShow,
   parseSystemdAnalyzeGroups, parseUnitFile, type LoadedUnitState, type SystemdGroups, type UnitConfiguration, type UnitFile,
 } from '../systemd/index.js';
-import { UsageError } from './usage-error.js';
+import { UsageError, notAUnitName } from './usage-error.js';
 import { FileNotRead, readRegularFile } from './regular-file.js';
 import { readUnitFromRoot } from './unit-tree.js';
 
@@ -59,7 +59,7 @@ export function loadUnit(unit: string | undefined, unitFiles: string[], root: st
     return { configuration: orderUnitFiles(name, main, dropIns), filesFrom: unitFiles.join(', '), loaded: null };
   }
   if (!unit) throw new UsageError('give --unit NAME (and --unit-file FILE or --root DIR unless this host runs the unit)');
-  if (!isValidUnitName(unit)) throw new UsageError(`--unit ${unit}: not a unit name (NAME.service, NAME.socket, …)`);
+  if (!isValidUnitName(unit)) throw notAUnitName(unit);
   if (root !== null) return { configuration: readUnitFromRoot(root, unit), filesFrom: `the unit directories under ${root}`, loaded: null };
   if (!hostRunsSystemd()) throw new UsageError(`this host does not run systemd: give --unit-file with ${unit}'s unit file (or a saved systemctl cat ${unit}), or --root DIR`);
   let text: string;

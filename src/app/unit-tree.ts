@@ -5,7 +5,7 @@ import {
   type ExecStartEntry, type FileText, type SkippedUnitFile, type UnitConfiguration, type UnitFileSystem, type UnitPathKind,
 } from '../systemd/index.js';
 import { escapeForTerminal } from '../render/index.js';
-import { UsageError } from './usage-error.js';
+import { UsageError, notAUnitName } from './usage-error.js';
 import { FileNotRead, pathKindOf, readRegularFile, skipReasonWords } from './regular-file.js';
 
 /**
@@ -76,7 +76,7 @@ export function readUnitFromRoot(root: string, unit: string): UnitConfiguration 
     if (!(error instanceof UnitNotLoaded)) throw error;
     const reason = error.reason;
     switch (reason.code) {
-      case 'invalid-name': throw new UsageError(`--unit ${unit}: not a unit name (NAME.service, NAME.socket, …)`);
+      case 'invalid-name': throw notAUnitName(unit);
       case 'masked': throw new UsageError(`${reason.path} is masked (a link to /dev/null)`);
       case 'no-unit-file': throw new UsageError(`${unit}: no unit file in ${root}'s unit directories (${UNIT_DIRECTORIES.join(', ')})`);
     }

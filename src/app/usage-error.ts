@@ -2,3 +2,8 @@
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/** `--unit NAME` that is not a unit name (systemd.unit(5)): the one message for it. */
+export function notAUnitName(unit: string): UsageError {
+  return new UsageError(`--unit ${unit}: not a unit name (NAME.service, NAME.socket, …)`);
+}

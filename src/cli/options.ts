@@ -3,7 +3,7 @@ import type { DenialFilter } from '../analysis/index.js';
 import { hostAbi, type AbiRegistry } from '../decode/index.js';
 // The unit-name rule alone: the systemd model is loaded only by the commands that use it.
 import { isValidUnitName } from '../systemd/unit-name.js';
-import { UsageError } from '../app/usage-error.js';
+import { UsageError, notAUnitName } from '../app/usage-error.js';
 import { parseTimeSpec } from './time-spec.js';
 
 /**
@@ -45,7 +45,7 @@ export function checkedAbi(abi: string, tables: AbiRegistry, option = '--abi'): 
 
 /** A `--unit` value: a unit name (`NAME.service`, `NAME@INSTANCE.service`, …), or undefined when not given. */
 export function checkedUnit(unit: string | undefined): string | undefined {
-  if (unit !== undefined && !isValidUnitName(unit)) throw new UsageError(`--unit ${unit}: not a unit name (NAME.service, NAME.socket, …)`);
+  if (unit !== undefined && !isValidUnitName(unit)) throw notAUnitName(unit);
   return unit;
 }
 
