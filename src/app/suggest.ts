@@ -316,7 +316,6 @@ export async function suggest(request: SuggestRequest, tell: (message: string) =
   const configuration = loaded.configuration;
   const context = { configuration, groups, tables, nativeAbi: options.nativeAbi };
   const findings = summaries.map((summary) => attributeDenial(summary, context));
-  const verifications = findings.map((finding) => input.verificationOf(finding.summary));
   warnings.push(...unitWarnings(configuration, groups, findings, loaded.loaded));
   const user = unitUser(configuration);
   const userId = verifying ? lookUpUnitUserId(user, root) : null;
@@ -326,9 +325,14 @@ export async function suggest(request: SuggestRequest, tell: (message: string) =
     const uids = input.trustedUidsOf(finding.summary);
     return uids.some((uid) => uidCanBeUnits(uid, user, userId)) ? null : { code: 'other-user', uids, user, userId };
   };
-  const withheldReasons = findings.map((finding, index) => withheldBecause(finding, verifications[index] as Verification));
-  const usableFindings = findings.filter((finding, index) => !verifying || (isTrusted(verifications[index] as Verification) && withheldReasons[index] === null));
-  const withheld = withheldReasons.filter((reason) => reason !== null);
+  const judged = findings.map((finding) => {
+    const verification = input.verificationOf(finding.summary);
+    return { finding, verification, withheld: withheldBecause(finding, verification) };
+  });
+  const usableFindings = judged
+    .filter(({ verification, withheld }) => !verifying || (isTrusted(verification) && withheld === null))
+    .map(({ finding }) => finding);
+  const withheldCount = judged.filter(({ withheld }) => withheld !== null).length;
   const fixed = usableFindings.filter((finding) => finding.allow !== null);
   const dropIn = suggestDropIn(usableFindings, {
     ...context,
@@ -353,16 +357,13 @@ export async function suggest(request: SuggestRequest, tell: (message: string) =
     howFound,
     filesFrom: loaded.filesFrom,
     groupsSource: groups.source,
-    findings: findings.map((finding, index) => ({
-      finding,
-      broader: broadAlternative(finding, configuration, groups, tables),
-      verification: verifications[index] as Verification,
-      withheld: withheldReasons[index] ?? null,
+    findings: judged.map(({ finding, verification, withheld }) => ({
+      finding, broader: broadAlternative(finding, configuration, groups, tables), verification, withheld,
     })),
     dropIn,
     written,
     root,
     warnings,
   };
-  return { report, inputFailed, needsAction: writeFailed || withheld.length > 0 || (options.write === true && overflow > 0) };
+  return { report, inputFailed, needsAction: writeFailed || withheldCount > 0 || (options.write === true && overflow > 0) };
 }
