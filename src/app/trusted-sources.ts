@@ -45,7 +45,8 @@ function imageJournal(root: string): string | null {
 export function trustedSources(root: string | null, from: number, to: number): { source: InputSource; provenance: InputProvenance }[] {
   const window = ['--since', `@${Math.floor(from / 1000)}`, '--until', `@${Math.ceil(to / 1000)}`];
   const sources: { source: InputSource; provenance: InputProvenance }[] = [];
-  const journal = root === null ? (hostRunsSystemd() ? [] : null) : imageJournal(root) === null ? null : ['-D', imageJournal(root) as string];
+  const imageDirectory = root === null ? null : imageJournal(root);
+  const journal = root === null ? (hostRunsSystemd() ? [] : null) : imageDirectory === null ? null : ['-D', imageDirectory];
   if (journal !== null) {
     sources.push({
       source: commandSource('journalctl', [...journal, '-o', 'json', '--no-pager', '-q', ...window, ...TRUSTED_JOURNAL_MATCHES]),
