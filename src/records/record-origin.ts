@@ -43,7 +43,8 @@ export function readSenderTag(line: string, prefix: SyslogPrefix | null): Sender
   if (prefix === null || prefix.tagStart === null) return null;
   const pattern = line.startsWith('<') ? RFC5424_TAG : TAG;
   pattern.lastIndex = prefix.tagStart;
-  const match = pattern.exec(line.slice(0, prefix.tagStart + 300));
+  // Both patterns' parts are bounded: a match reads a few hundred characters at most.
+  const match = pattern.exec(line);
   if (!match) return null;
   const name = match[1] as string;
   return { name, pid: pidOf(match[2] === '-' ? undefined : match[2]) };
