@@ -59,7 +59,7 @@ function withDistinct<T>(list: T[], value: T | null): T[] {
 }
 
 /** `notes` with `note` added when no equal note is listed yet (up to LISTED_VALUES). */
-function withDistinctNote(notes: DenialNote[], note: DenialNote): DenialNote[] {
+export function withDistinctNote(notes: DenialNote[], note: DenialNote): DenialNote[] {
   const key = noteKey(note);
   if (notes.length >= LISTED_VALUES || notes.some((listed) => noteKey(listed) === key)) return notes;
   // Its own copy: the decoder's values are slices of the log (below).

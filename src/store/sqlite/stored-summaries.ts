@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
-import { COUNTED_PIDS, LISTED_DENIALS, LISTED_PIDS, LISTED_VALUES, type DenialSummary, type ExplainStats } from '../../analysis/index.js';
-import { noteKey } from '../../decode/index.js';
+import { COUNTED_PIDS, LISTED_DENIALS, LISTED_PIDS, LISTED_VALUES, withDistinctNote, type DenialSummary, type ExplainStats } from '../../analysis/index.js';
 import type { DenialGroups, EventContexts } from './denial-dictionaries.js';
 import type { StoredDenialFilter, StoredExplanation } from '../denial-history.js';
 import { eventCondition } from './store-filter.js';
@@ -70,9 +69,7 @@ export function storedExplanation(db: Database.Database, groups: DenialGroups, c
       addDistinct(summary.users, context.user);
       addDistinct(summary.hosts, context.host);
       addDistinct(summary.formats, context.format);
-      for (const note of context.notes) {
-        if (summary.notes.length < LISTED_VALUES && !summary.notes.some((listed) => noteKey(listed) === noteKey(note))) summary.notes.push(note);
-      }
+      for (const note of context.notes) summary.notes = withDistinctNote(summary.notes, note);
     }
     return summary;
   });
