@@ -62,7 +62,7 @@ describe('seccomp-explain explain, as the README shows it', () => {
     // The event's first sighting is journald's audit copy, stamped to the second, without serial.
     expect(lines[0]).toEqual({
       time: '2026-11-23T13:15:03.000Z', serial: null, host: 'web1', pid: 13052, comm: 'seccomp-trigger',
-      exe: '/tmp/sc-fixtures/x86_64/seccomp-trigger', uid: 0, user: null, auid: null, arch: 'c000003e', abi: 'x86_64',
+      exe: '/tmp/sc-fixtures/x86_64/seccomp-trigger', uid: 0, user: null, auid: null, ses: null, arch: 'c000003e', abi: 'x86_64',
       nr: 160, syscall: 'setrlimit', action: 'kill_process', code: '0x80000000', signal: 'SIGSYS', compat: false,
       ip: '0x7f4c0ab80829', format: 'journal-audit', notes: [], note_codes: [],
     });

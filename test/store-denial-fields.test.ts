@@ -9,7 +9,7 @@ import { migrateSchema } from '../src/store/sqlite/open-denial-store.js';
 
 const DENIAL: Denial = {
   time: 1678972350123, timePrecise: true, serial: 4242, host: 'web1', pid: 1234, comm: 'curl', exe: '/usr/bin/curl',
-  uid: 1000, user: 'alice', auid: 1000, arch: 'c000003e', abi: 'x86_64', nr: 41, syscall: 'socket', action: 'kill_process',
+  uid: 1000, user: 'alice', auid: 1000, ses: 7, arch: 'c000003e', abi: 'x86_64', nr: 41, syscall: 'socket', action: 'kill_process',
   code: '0x80000000', signal: 'SIGSYS', compat: false, ip: '0x7f00dead', format: 'auditd', notes: [], text: 'type=SECCOMP …',
 };
 

@@ -22,7 +22,7 @@ function newStorePath(): string {
 function denial(values: Partial<Denial>): Denial {
   return {
     time: null, timePrecise: true, serial: null, host: null, pid: 4242, comm: 'trig', exe: '/usr/bin/trig', uid: 0, user: null,
-    auid: null, arch: 'c000003e', abi: 'x86_64', nr: 160, syscall: 'setrlimit', action: 'kill_process', code: '0x80000000',
+    auid: null, ses: null, arch: 'c000003e', abi: 'x86_64', nr: 160, syscall: 'setrlimit', action: 'kill_process', code: '0x80000000',
     signal: 'SIGSYS', compat: false, ip: '0x400000', format: 'auditd', notes: [], text: 'a line', ...values,
   };
 }

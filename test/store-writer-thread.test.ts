@@ -67,7 +67,7 @@ describe('packing denials for the writer thread', () => {
 
   it('keeps nulls, empty texts, notes and lines with any character apart', () => {
     const base: Denial = {
-      time: null, timePrecise: false, serial: null, host: null, pid: null, comm: null, exe: null, uid: null, user: null, auid: null,
+      time: null, timePrecise: false, serial: null, host: null, pid: null, comm: null, exe: null, uid: null, user: null, auid: null, ses: null,
       arch: null, abi: null, nr: null, syscall: null, action: 'unknown', code: null, signal: null, compat: null, ip: null,
       format: 'journal-audit', notes: [], text: '',
     };
@@ -82,7 +82,7 @@ describe('packing denials for the writer thread', () => {
 
   it('makes one denial of a batch at a time, by position, as an array would', () => {
     const denials = [0, 1, 2].map((pid): Denial => ({
-      time: 1_000 + pid, timePrecise: true, serial: pid, host: null, pid, comm: 'p', exe: '/p', uid: 0, user: null, auid: null,
+      time: 1_000 + pid, timePrecise: true, serial: pid, host: null, pid, comm: 'p', exe: '/p', uid: 0, user: null, auid: null, ses: 3,
       arch: 'c000003e', abi: 'x86_64', nr: 160, syscall: 'setrlimit', action: 'kill_process', code: '0x80000000', signal: 'SIGSYS',
       compat: false, ip: '0x1', format: 'kernel', notes: [], text: `line ${pid}`,
     }));

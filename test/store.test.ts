@@ -71,6 +71,16 @@ describe('the default store path', () => {
  * Makes a store written by this version look as schema version 2 left it: each context's notes
  * in words (as they are worded today), and the context keyed by those words.
  */
+/**
+ * Makes a store written by today's schema into the store version 2 kept: the columns later
+ * migrations added are dropped, the notes worded, the version set back. (Today's writer cannot
+ * write a version-2 store itself: it writes today's columns.)
+ */
+function makeVersion2Store(raw: Database.Database): void {
+  wordNotesAsVersion2Did(raw);
+  raw.exec('ALTER TABLE event DROP COLUMN ses; DELETE FROM schema_version WHERE version > 2;');
+}
+
 function wordNotesAsVersion2Did(raw: Database.Database): void {
   const part = (text: string): string => `${text.length}:${text}`;
   for (const row of raw.prepare("SELECT id, key, notes FROM event_context WHERE notes <> '[]'").all() as { id: number; key: string; notes: string }[]) {
@@ -196,14 +206,14 @@ describe('opening a store', () => {
   it('keeps notes as typed values, and upgrades a store that kept them in words, so that rewording a note splits no context', async () => {
     const legacy = fixture('formats', 'old-type-1701', 'input.log');
     const path = newStorePath();
-    const version2 = openDenialStore(path, {}, MIGRATIONS.filter((migration) => migration.version <= 2));
+    const version2 = openDenialStore(path);
     const added = (await ingestFile(version2, legacy)).added;
     version2.close();
     const raw = new Database(path);
     const typed = raw.prepare("SELECT id, key, notes FROM event_context WHERE notes <> '[]'").all() as { id: number; key: string; notes: string }[];
     expect(typed.length).toBeGreaterThan(0);
     expect(JSON.parse(typed[0]!.notes)).toEqual([{ code: 'assumed-abi', abi: 'x86_64' }]);
-    wordNotesAsVersion2Did(raw);
+    makeVersion2Store(raw);
     const contexts = raw.prepare('SELECT count(*) FROM event_context').pluck().get();
     raw.close();
 
@@ -223,11 +233,11 @@ describe('opening a store', () => {
 
   it('upgrading, makes one context of two that only the wording of their notes told apart', async () => {
     const path = newStorePath();
-    const version2 = openDenialStore(path, {}, MIGRATIONS.filter((migration) => migration.version <= 2));
+    const version2 = openDenialStore(path);
     const added = (await ingestFile(version2, fixture('formats', 'old-type-1701', 'input.log'))).added;
     version2.close();
     const raw = new Database(path);
-    wordNotesAsVersion2Did(raw);
+    makeVersion2Store(raw);
     const [first] = raw.prepare("SELECT * FROM event_context WHERE notes <> '[]' ORDER BY id").all() as ({ id: number; key: string } & Record<string, unknown>)[];
     // A second context like the first, under a key of another wording, holding one of its events.
     const copy = raw.prepare('INSERT INTO event_context (key, uid, user, host, format, notes, unit) SELECT ?, uid, user, host, format, notes, unit FROM event_context WHERE id = ?')

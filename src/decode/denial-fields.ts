@@ -62,6 +62,7 @@ export const DENIAL_FIELDS = [
   { name: 'uid', kind: 'number', nullable: true, scope: 'context', eventKeyPosition: 4, public: true },
   { name: 'user', kind: 'text', nullable: true, scope: 'context', eventKeyPosition: 5, public: true },
   { name: 'auid', kind: 'number', nullable: true, scope: 'event', eventKeyPosition: 6, public: true },
+  { name: 'ses', kind: 'number', nullable: true, scope: 'event', eventKeyPosition: null, public: true },
   { name: 'arch', kind: 'text', nullable: true, scope: 'denial', eventKeyPosition: 9, public: true },
   { name: 'abi', kind: 'text', nullable: true, scope: 'denial', eventKeyPosition: null, public: true },
   { name: 'nr', kind: 'number', nullable: true, scope: 'denial', eventKeyPosition: 10, public: true },

@@ -20,6 +20,8 @@ export interface Denial {
   /** The user name where the log interpreted it (`ausearch -i`, ENRICHED). */
   user: string | null;
   auid: number | null;
+  /** The audit session (`ses=`); null when unset. Inherited by every child, and kept by a process that changes its uid: `run` knows its processes by it. */
+  ses: number | null;
   /** The logged `arch=`: AUDIT_ARCH value, 8 lower-case hex digits. */
   arch: string | null;
   /** Our ABI name (`x86_64`, `i386`, `x32`, `aarch64`…), null when no table has the arch. */
@@ -192,6 +194,7 @@ export function decodeRecord(record: AuditRecord, options: DecodeOptions): Decod
       uid: parseId(record.fields.uid),
       user: userName(record.interpreted ? record.fields.uid : record.enriched.UID),
       auid: parseId(record.fields.auid),
+      ses: parseId(record.fields.ses),
       arch,
       abi,
       nr,

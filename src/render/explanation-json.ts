@@ -94,6 +94,7 @@ export function renderDenialNdjson(denial: Denial): string {
     uid: denial.uid,
     user: denial.user,
     auid: denial.auid,
+    ses: denial.ses,
     arch: denial.arch,
     abi: denial.abi,
     nr: denial.nr,

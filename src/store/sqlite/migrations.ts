@@ -125,6 +125,11 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: '',
     transform: typeStoredNotes,
   },
+  {
+    version: 4,
+    description: 'each event keeps its audit session (ses=)',
+    sql: 'ALTER TABLE event ADD COLUMN ses INTEGER;',
+  },
 ];
 
 /** The schema version this program writes. */
