@@ -102,7 +102,7 @@ export function chooseGroups(groupsFile: string | undefined, version: string | u
   if (groupsFile) {
     const text = readText(groupsFile, '--systemd-groups');
     try {
-      return parseSystemdAnalyzeGroups(text, `saved systemd-analyze syscall-filter output ${groupsFile}`);
+      return parseSystemdAnalyzeGroups(text, { code: 'file', path: groupsFile });
     } catch (error) {
       if (error instanceof NoSyscallGroups) throw new UsageError(`--systemd-groups ${groupsFile}: no syscall groups in it (expected saved systemd-analyze syscall-filter output)`);
       throw error;
@@ -116,7 +116,7 @@ export function chooseGroups(groupsFile: string | undefined, version: string | u
     try {
       const live = run('systemctl', ['--version']);
       const liveVersion = /^systemd (\d+(?:\.\d+)?)/.exec(live)?.[1] ?? null;
-      const groups = parseSystemdAnalyzeGroups(run('systemd-analyze', ['syscall-filter', '--no-pager']), `this host's systemd-analyze syscall-filter${liveVersion ? ` (systemd ${liveVersion})` : ''}`);
+      const groups = parseSystemdAnalyzeGroups(run('systemd-analyze', ['syscall-filter', '--no-pager']), { code: 'host-systemd-analyze', version: liveVersion });
       return { ...groups, version: liveVersion };
     } catch {
       // Fall through to the bundled table, which names itself.
