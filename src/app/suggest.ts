@@ -10,7 +10,7 @@ import type { UnitExitRecord } from '../records/index.js';
 import { describeSuggestWarning, dropInHeader, type SuggestWarning, type SuggestionReport, type WithheldReason } from '../render/index.js';
 import {
   attributeDenial, broadAlternative, identifyUnit, suggestDropIn, uidCanBeUnits, unitUser, unitWarnings,
-  type DeniedProcess, type Finding, type SystemdGroups,
+  type DeniedProcess, type Finding, type SkippedFileReporter, type SystemdGroups,
 } from '../systemd/index.js';
 import { DropInNotWritten, SYSTEM_UNIT_DIRECTORY, writeDropIn } from './drop-in-writer.js';
 import { DEFAULT_AUDIT_LOG } from './host-logs.js';
@@ -18,7 +18,7 @@ import { openStore } from './open-store.js';
 import { readDenials } from './read-denials.js';
 import { fileProvenance, gatherTrustedEvidence, TRUSTED_JOURNAL_MATCHES } from './trusted-sources.js';
 import { hostRunsSystemd, loadUnit } from './unit-loading.js';
-import { listExecStarts } from './unit-tree.js';
+import { listExecStarts, tellSkippedFiles } from './unit-tree.js';
 import { lookUpUnitUserId } from './unit-user-id.js';
 import { UsageError } from './usage-error.js';
 
@@ -73,8 +73,10 @@ function deniedProcess(denial: Denial): DeniedProcess {
 }
 
 /** The unit the denials came from, when --unit was not given: found in the log, or in the units' ExecStart=. */
-function findUnit(processes: DeniedProcess[], exits: UnitExitRecord[], root: string | null, unverified: number): { unit: string; howFound: string; exes: string[] } {
-  const execStarts = root !== null ? listExecStarts(root) : hostRunsSystemd() ? listExecStarts('/') : [];
+function findUnit(
+  processes: DeniedProcess[], exits: UnitExitRecord[], root: string | null, unverified: number, onSkipped: SkippedFileReporter,
+): { unit: string; howFound: string; exes: string[] } {
+  const execStarts = root !== null ? listExecStarts(root, onSkipped) : hostRunsSystemd() ? listExecStarts('/', onSkipped) : [];
   const identification = identifyUnit(processes, exits, execStarts);
   if (identification.kind === 'found') return identification;
   if (identification.kind === 'ambiguous') {
@@ -291,6 +293,7 @@ export async function suggest(request: SuggestRequest, tell: (message: string) =
   const verifying = options.write === true;
   if (verifying) await confirmInput(input, root, decode, warnings);
 
+  const onSkipped = tellSkippedFiles(tell);
   let unit = options.unit;
   let howFound = options.unit !== undefined ? 'named with --unit' : 'named by the --unit-file';
   const [onlyStoredUnit] = input.storedUnits;
@@ -302,7 +305,7 @@ export async function suggest(request: SuggestRequest, tell: (message: string) =
     const processes = usable(input.processes).map((entry) => entry.process);
     const exits = usable(input.exits).map((entry) => entry.exit);
     const unverified = input.processes.length + input.exits.length - processes.length - exits.length;
-    const found = findUnit(processes, exits, root, unverified);
+    const found = findUnit(processes, exits, root, unverified, onSkipped);
     unit = found.unit;
     howFound = found.howFound;
     if (found.exes.length > 0) {
@@ -312,7 +315,7 @@ export async function suggest(request: SuggestRequest, tell: (message: string) =
       if (others.length > 0) warnings.push({ code: 'other-programs-left-out', denials: others.length, programs: otherPrograms.slice(0, 5) });
     }
   }
-  const loaded = loadUnit(unit, options.unitFile, root);
+  const loaded = loadUnit(unit, options.unitFile, root, onSkipped);
   const configuration = loaded.configuration;
   const context = { configuration, groups, tables, nativeAbi: options.nativeAbi };
   const findings = summaries.map((summary) => attributeDenial(summary, context));

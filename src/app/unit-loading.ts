@@ -3,7 +3,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import {
   bundledGroupsFor, isValidUnitName, NoSyscallGroups, newestBundledGroups, orderUnitFiles, parseSystemctlCat, parseSystemctlShow,
-  parseSystemdAnalyzeGroups, parseUnitFile, type LoadedUnitState, type SystemdGroups, type UnitConfiguration, type UnitFile,
+  parseSystemdAnalyzeGroups, parseUnitFile, type LoadedUnitState, type SkippedFileReporter, type SystemdGroups, type UnitConfiguration,
+  type UnitFile,
 } from '../systemd/index.js';
 import { UsageError, notAUnitName } from './usage-error.js';
 import { FileNotRead, readRegularFile } from './regular-file.js';
@@ -45,9 +46,10 @@ export interface LoadedUnit {
 /**
  * The unit's files in application order: from `--unit-file` (a unit file and its drop-ins, or a
  * saved `systemctl cat`), from the unit directories of `--root`, or from this host's
- * `systemctl cat` and `systemctl show` when it runs systemd.
+ * `systemctl cat` and `systemctl show` when it runs systemd. Files under `root` that are not
+ * read go to `onSkipped` (tellSkippedFiles words them).
  */
-export function loadUnit(unit: string | undefined, unitFiles: string[], root: string | null): LoadedUnit {
+export function loadUnit(unit: string | undefined, unitFiles: string[], root: string | null, onSkipped: SkippedFileReporter): LoadedUnit {
   if (unitFiles.length > 0) {
     const files: UnitFile[] = unitFiles.flatMap((path) => {
       const text = readText(path, '--unit-file');
@@ -60,7 +62,7 @@ export function loadUnit(unit: string | undefined, unitFiles: string[], root: st
   }
   if (!unit) throw new UsageError('give --unit NAME (and --unit-file FILE or --root DIR unless this host runs the unit)');
   if (!isValidUnitName(unit)) throw notAUnitName(unit);
-  if (root !== null) return { configuration: readUnitFromRoot(root, unit), filesFrom: `the unit directories under ${root}`, loaded: null };
+  if (root !== null) return { configuration: readUnitFromRoot(root, unit, onSkipped), filesFrom: `the unit directories under ${root}`, loaded: null };
   if (!hostRunsSystemd()) throw new UsageError(`this host does not run systemd: give --unit-file with ${unit}'s unit file (or a saved systemctl cat ${unit}), or --root DIR`);
   let text: string;
   try {
