@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { describeUnitWarning } from '../src/render/index.js';
 import {
   bundledGroupsFor, filterVerdict, orderUnitFiles, parseSystemctlCat, parseUnitFile, replayArchitectures, replaySyscallFilter,
   type UnitAssignment,
@@ -84,7 +85,7 @@ describe('replaying SystemCallFilter= as systemd merges it', () => {
   it('~ only counts first in the value, and a later ~word is an unknown name', () => {
     const replay = replaySyscallFilter(assignments('[Service]\nSystemCallFilter=@system-service ~@resources'), groups252, '252');
     expect(filterVerdict(replay, 'setrlimit').allowed).toBe(true);
-    expect(replay.warnings.join('\n')).toMatch(/~@resources/);
+    expect(replay.warnings.map(describeUnitWarning).join('\n')).toMatch(/~@resources/);
   });
 
   it('groups follow the systemd version: seccomp joined @default in 257', () => {

@@ -1,5 +1,5 @@
 import { loadBundledSyscallTables, type SyscallTable } from '../decode/index.js';
-import type { GroupListing, SyscallLookup } from '../render/index.js';
+import { describeGroupTableSource, type GroupListing, type SyscallLookup } from '../render/index.js';
 import { bundledGroupVersions, bundledGroupsFor, groupsHolding, membershipChanges, type SystemdGroups } from '../systemd/index.js';
 import { chooseGroups } from './unit-loading.js';
 import { UsageError } from './usage-error.js';
@@ -15,7 +15,7 @@ export function listGroups(group: string | undefined, choice: GroupTableChoice):
   const groups = chooseGroups(choice.systemdGroups, choice.systemdVersion);
   const names = group === undefined ? [...groups.expanded.keys()] : [group];
   for (const name of names) {
-    if (!groups.expanded.has(name)) throw new UsageError(`${name}: no such group in ${groups.source} (seccomp-explain groups lists them)`);
+    if (!groups.expanded.has(name)) throw new UsageError(`${name}: no such group in ${describeGroupTableSource(groups.source)} (seccomp-explain groups lists them)`);
   }
   return { groups, names };
 }

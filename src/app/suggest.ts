@@ -7,10 +7,10 @@ import type { AbiRegistry, DecodeOptions, Denial } from '../decode/index.js';
 import { commandSource, fileSource, stdinSource, type InputSource } from '../input/index.js';
 import { packageVersion } from '../package-root.js';
 import type { UnitExitRecord } from '../records/index.js';
-import { dropInHeader, type SuggestionReport, type WithheldReason } from '../render/index.js';
+import { describeSuggestWarning, dropInHeader, type SuggestWarning, type SuggestionReport, type WithheldReason } from '../render/index.js';
 import {
   attributeDenial, broadAlternative, identifyUnit, suggestDropIn, uidCanBeUnits, unitUser, unitWarnings,
-  type DeniedProcess, type Finding, type SystemdGroups,
+  type DeniedProcess, type Finding, type SkippedFileReporter, type SystemdGroups,
 } from '../systemd/index.js';
 import { DropInNotWritten, SYSTEM_UNIT_DIRECTORY, writeDropIn } from './drop-in-writer.js';
 import { DEFAULT_AUDIT_LOG } from './host-logs.js';
@@ -18,7 +18,7 @@ import { openStore } from './open-store.js';
 import { readDenials } from './read-denials.js';
 import { fileProvenance, gatherTrustedEvidence, TRUSTED_JOURNAL_MATCHES } from './trusted-sources.js';
 import { hostRunsSystemd, loadUnit } from './unit-loading.js';
-import { listExecStarts } from './unit-tree.js';
+import { listExecStarts, tellSkippedFiles } from './unit-tree.js';
 import { lookUpUnitUserId } from './unit-user-id.js';
 import { UsageError } from './usage-error.js';
 
@@ -73,8 +73,10 @@ function deniedProcess(denial: Denial): DeniedProcess {
 }
 
 /** The unit the denials came from, when --unit was not given: found in the log, or in the units' ExecStart=. */
-function findUnit(processes: DeniedProcess[], exits: UnitExitRecord[], root: string | null, unverified: number): { unit: string; howFound: string; exes: string[] } {
-  const execStarts = root !== null ? listExecStarts(root) : hostRunsSystemd() ? listExecStarts('/') : [];
+function findUnit(
+  processes: DeniedProcess[], exits: UnitExitRecord[], root: string | null, unverified: number, onSkipped: SkippedFileReporter,
+): { unit: string; howFound: string; exes: string[] } {
+  const execStarts = root !== null ? listExecStarts(root, onSkipped) : hostRunsSystemd() ? listExecStarts('/', onSkipped) : [];
   const identification = identifyUnit(processes, exits, execStarts);
   if (identification.kind === 'found') return identification;
   if (identification.kind === 'ambiguous') {
@@ -248,13 +250,13 @@ async function readSuggestInput(files: string[], options: SuggestOptions, decode
 }
 
 /** With --write: confirms unverified lines against the journal and auditd's log of the host (or image) they came from. */
-async function confirmInput(input: SuggestInput, root: string | null, decode: DecodeOptions, warnings: string[]): Promise<void> {
+async function confirmInput(input: SuggestInput, root: string | null, decode: DecodeOptions, warnings: SuggestWarning[]): Promise<void> {
   const times = input.unverifiedTimes();
   if (times.length === 0) return;
   const from = times.reduce((a, b) => Math.min(a, b)) - EVIDENCE_MARGIN_MS;
   const to = times.reduce((a, b) => Math.max(a, b)) + EVIDENCE_MARGIN_MS;
   const gathered = await gatherTrustedEvidence(root, from, to, decode);
-  for (const failure of gathered.failures) warnings.push(`could not read for confirmation: ${failure}`);
+  for (const failure of gathered.failures) warnings.push({ code: 'confirmation-unreadable', failure });
   if (gathered.searched.length === 0) return;
   const evidence = gathered.evidence;
   input.confirm((sighting) => evidence.confirmsDenial(sighting), (exit) => evidence.confirmsExit(exit), gathered.searched.join(', '));
@@ -272,25 +274,26 @@ export async function suggest(request: SuggestRequest, tell: (message: string) =
   const identifying = options.unit === undefined && options.unitFile.length === 0;
   const decode: DecodeOptions = { tables, assumedAbi: options.abi };
   const { input, inputFailed } = await readSuggestInput(files, options, decode, identifying, tell);
-  const warnings: string[] = [];
+  const warnings: SuggestWarning[] = [];
   if (input.impossibleSenders.size > 0) {
-    const count = [...input.impossibleSenders.values()].reduce((a, b) => a + b, 0);
-    warnings.push(`left out ${count} ${count === 1 ? 'line' : 'lines'} logged under a name that the kernel, auditd and PID 1 never log under (${[...input.impossibleSenders.keys()].slice(0, 5).join(', ')})`);
+    const lines = [...input.impossibleSenders.values()].reduce((a, b) => a + b, 0);
+    warnings.push({ code: 'impossible-senders', lines, senders: [...input.impossibleSenders.keys()].slice(0, 5) });
   }
   const overflow = input.aggregator.overflow;
   if (overflow > 0) {
-    warnings.push(`only the first ${LISTED_DENIALS} distinct denials are attributed; ${overflow} more were counted, not attributed${options.write ? ' nor written' : ''}: narrow the input with --exe`);
+    warnings.push({ code: 'overflow', listed: LISTED_DENIALS, overflow, writing: options.write === true });
   }
   let summaries: DenialSummary[] = input.aggregator.summaries();
   if (summaries.length === 0) {
     tell('no seccomp denials in the input');
-    for (const warning of warnings) tell(warning);
+    for (const warning of warnings) tell(describeSuggestWarning(warning));
     return { report: null, inputFailed, needsAction: false };
   }
   // Only what provably came from the kernel, auditd or PID 1 may loosen a unit (docs/security.md).
   const verifying = options.write === true;
   if (verifying) await confirmInput(input, root, decode, warnings);
 
+  const onSkipped = tellSkippedFiles(tell);
   let unit = options.unit;
   let howFound = options.unit !== undefined ? 'named with --unit' : 'named by the --unit-file';
   const [onlyStoredUnit] = input.storedUnits;
@@ -302,17 +305,17 @@ export async function suggest(request: SuggestRequest, tell: (message: string) =
     const processes = usable(input.processes).map((entry) => entry.process);
     const exits = usable(input.exits).map((entry) => entry.exit);
     const unverified = input.processes.length + input.exits.length - processes.length - exits.length;
-    const found = findUnit(processes, exits, root, unverified);
+    const found = findUnit(processes, exits, root, unverified, onSkipped);
     unit = found.unit;
     howFound = found.howFound;
     if (found.exes.length > 0) {
       const others = summaries.filter((summary) => summary.exe === null || !found.exes.includes(summary.exe));
       summaries = summaries.filter((summary) => summary.exe !== null && found.exes.includes(summary.exe));
-      const otherPrograms = [...new Set(others.map((summary) => summary.exe ?? summary.comm ?? 'unknown program'))];
-      if (others.length > 0) warnings.push(`left out ${others.length} ${others.length === 1 ? 'denial' : 'denials'} of other programs (${otherPrograms.slice(0, 5).join(', ')}): give --unit and --exe for those`);
+      const otherPrograms = [...new Set(others.map((summary) => summary.exe ?? summary.comm))];
+      if (others.length > 0) warnings.push({ code: 'other-programs-left-out', denials: others.length, programs: otherPrograms.slice(0, 5) });
     }
   }
-  const loaded = loadUnit(unit, options.unitFile, root);
+  const loaded = loadUnit(unit, options.unitFile, root, onSkipped);
   const configuration = loaded.configuration;
   const context = { configuration, groups, tables, nativeAbi: options.nativeAbi };
   const findings = summaries.map((summary) => attributeDenial(summary, context));

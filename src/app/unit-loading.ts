@@ -3,7 +3,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import {
   bundledGroupsFor, isValidUnitName, NoSyscallGroups, newestBundledGroups, orderUnitFiles, parseSystemctlCat, parseSystemctlShow,
-  parseSystemdAnalyzeGroups, parseUnitFile, type LoadedUnitState, type SystemdGroups, type UnitConfiguration, type UnitFile,
+  parseSystemdAnalyzeGroups, parseUnitFile, type LoadedUnitState, type SkippedFileReporter, type SystemdGroups, type UnitConfiguration,
+  type UnitFile,
 } from '../systemd/index.js';
 import { UsageError, notAUnitName } from './usage-error.js';
 import { FileNotRead, readRegularFile } from './regular-file.js';
@@ -45,9 +46,10 @@ export interface LoadedUnit {
 /**
  * The unit's files in application order: from `--unit-file` (a unit file and its drop-ins, or a
  * saved `systemctl cat`), from the unit directories of `--root`, or from this host's
- * `systemctl cat` and `systemctl show` when it runs systemd.
+ * `systemctl cat` and `systemctl show` when it runs systemd. Files under `root` that are not
+ * read go to `onSkipped` (tellSkippedFiles words them).
  */
-export function loadUnit(unit: string | undefined, unitFiles: string[], root: string | null): LoadedUnit {
+export function loadUnit(unit: string | undefined, unitFiles: string[], root: string | null, onSkipped: SkippedFileReporter): LoadedUnit {
   if (unitFiles.length > 0) {
     const files: UnitFile[] = unitFiles.flatMap((path) => {
       const text = readText(path, '--unit-file');
@@ -60,7 +62,7 @@ export function loadUnit(unit: string | undefined, unitFiles: string[], root: st
   }
   if (!unit) throw new UsageError('give --unit NAME (and --unit-file FILE or --root DIR unless this host runs the unit)');
   if (!isValidUnitName(unit)) throw notAUnitName(unit);
-  if (root !== null) return { configuration: readUnitFromRoot(root, unit), filesFrom: `the unit directories under ${root}`, loaded: null };
+  if (root !== null) return { configuration: readUnitFromRoot(root, unit, onSkipped), filesFrom: `the unit directories under ${root}`, loaded: null };
   if (!hostRunsSystemd()) throw new UsageError(`this host does not run systemd: give --unit-file with ${unit}'s unit file (or a saved systemctl cat ${unit}), or --root DIR`);
   let text: string;
   try {
@@ -102,7 +104,7 @@ export function chooseGroups(groupsFile: string | undefined, version: string | u
   if (groupsFile) {
     const text = readText(groupsFile, '--systemd-groups');
     try {
-      return parseSystemdAnalyzeGroups(text, `saved systemd-analyze syscall-filter output ${groupsFile}`);
+      return parseSystemdAnalyzeGroups(text, { code: 'file', path: groupsFile });
     } catch (error) {
       if (error instanceof NoSyscallGroups) throw new UsageError(`--systemd-groups ${groupsFile}: no syscall groups in it (expected saved systemd-analyze syscall-filter output)`);
       throw error;
@@ -116,7 +118,7 @@ export function chooseGroups(groupsFile: string | undefined, version: string | u
     try {
       const live = run('systemctl', ['--version']);
       const liveVersion = /^systemd (\d+(?:\.\d+)?)/.exec(live)?.[1] ?? null;
-      const groups = parseSystemdAnalyzeGroups(run('systemd-analyze', ['syscall-filter', '--no-pager']), `this host's systemd-analyze syscall-filter${liveVersion ? ` (systemd ${liveVersion})` : ''}`);
+      const groups = parseSystemdAnalyzeGroups(run('systemd-analyze', ['syscall-filter', '--no-pager']), { code: 'host-systemd-analyze', version: liveVersion });
       return { ...groups, version: liveVersion };
     } catch {
       // Fall through to the bundled table, which names itself.

@@ -2,9 +2,8 @@ import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { posix } from 'node:path';
 import {
   listExecStarts as listExecStartsIn, loadUnitFiles, resolveInImage, UNIT_DIRECTORIES, UnitNotLoaded,
-  type ExecStartEntry, type FileText, type SkippedUnitFile, type UnitConfiguration, type UnitFileSystem, type UnitPathKind,
+  type ExecStartEntry, type FileText, type SkippedFileReporter, type UnitConfiguration, type UnitFileSystem, type UnitPathKind,
 } from '../systemd/index.js';
-import { escapeForTerminal } from '../render/index.js';
 import { UsageError, notAUnitName } from './usage-error.js';
 import { FileNotRead, pathKindOf, readRegularFile, skipReasonWords } from './regular-file.js';
 
@@ -58,20 +57,24 @@ export function resolveInRoot(root: string, path: string): string | null {
   return resolveInImage(new RootUnitFileSystem(root), path);
 }
 
-const warnedPaths = new Set<string>();
-
-/** The default reporter of skipped unit files: one warning line on standard error per file, however often it is met. */
-export function warnSkippedFile(skipped: SkippedUnitFile): void {
-  const path = `${skipped.path}${skipped.linkedTo === null ? '' : ` (a link to ${skipped.linkedTo} in the image)`}`;
-  if (warnedPaths.has(path)) return;
-  warnedPaths.add(path);
-  process.stderr.write(`seccomp-explain: warning: skipped ${escapeForTerminal(path)}: ${escapeForTerminal(skipReasonWords(skipped.reason))}\n`);
+/**
+ * A reporter of skipped unit files that tells one warning per file, however often it is met.
+ * A line break in a name is shown as U+2424, so that the warning stays one line.
+ */
+export function tellSkippedFiles(tell: (message: string) => void): SkippedFileReporter {
+  const told = new Set<string>();
+  return (skipped) => {
+    const path = `${skipped.path}${skipped.linkedTo === null ? '' : ` (a link to ${skipped.linkedTo} in the image)`}`;
+    if (told.has(path)) return;
+    told.add(path);
+    tell(`warning: skipped ${path.replace(/\n/g, '\u2424')}: ${skipReasonWords(skipped.reason).replace(/\n/g, '\u2424')}`);
+  };
 }
 
 /** A unit's files as systemd would load them from the tree at `root`; a unit that cannot be loaded is one line and exit 2. */
-export function readUnitFromRoot(root: string, unit: string): UnitConfiguration {
+export function readUnitFromRoot(root: string, unit: string, onSkipped: SkippedFileReporter): UnitConfiguration {
   try {
-    return loadUnitFiles(new RootUnitFileSystem(root), unit, warnSkippedFile);
+    return loadUnitFiles(new RootUnitFileSystem(root), unit, onSkipped);
   } catch (error) {
     if (!(error instanceof UnitNotLoaded)) throw error;
     const reason = error.reason;
@@ -84,6 +87,6 @@ export function readUnitFromRoot(root: string, unit: string): UnitConfiguration 
 }
 
 /** The service units of the tree at `root` and the program each one's `ExecStart=` runs, links resolved. */
-export function listExecStarts(root: string): ExecStartEntry[] {
-  return listExecStartsIn(new RootUnitFileSystem(root), warnSkippedFile);
+export function listExecStarts(root: string, onSkipped: SkippedFileReporter): ExecStartEntry[] {
+  return listExecStartsIn(new RootUnitFileSystem(root), onSkipped);
 }

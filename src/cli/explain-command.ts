@@ -1,8 +1,7 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../app/usage-error.js';
 import { loadBundledSyscallTables } from '../decode/index.js';
-import { isGzip, type InputSource } from '../input/index.js';
+import { plainFileSize, type InputSource } from '../input/index.js';
 import {
   COLOUR_PALETTE, PLAIN_PALETTE, describeOverflow, formatCount, explanationJsonChunks, explanationTextChunks, renderDenialNdjson,
 } from '../render/index.js';
@@ -33,25 +32,6 @@ interface ExplainOptions {
   systemdGroups?: string;
   fromDb?: boolean;
   db?: string;
-}
-
-/** The size of a regular uncompressed file, which the bytes read can be measured against. */
-function plainFileSize(path: string | null): number | null {
-  if (path === null) return null;
-  try {
-    const status = statSync(path);
-    if (!status.isFile()) return null;
-    const file = openSync(path, 'r');
-    try {
-      const head = Buffer.alloc(2);
-      readSync(file, head, 0, 2, 0);
-      return isGzip(head) ? null : status.size;
-    } finally {
-      closeSync(file);
-    }
-  } catch {
-    return null;
-  }
 }
 
 export function registerExplainCommand(program: Command): void {
@@ -95,12 +75,13 @@ async function runExplain(files: string[], options: ExplainOptions, hint: string
   if (unitGiven) {
     // The unit model is loaded only when a unit is given.
     const { chooseGroups, loadUnit, rootOption } = await import('../app/unit-loading.js');
-    const loaded = loadUnit(checkedUnit(options.unit), unitFiles, rootOption(options.root));
+    const { tellSkippedFiles } = await import('../app/unit-tree.js');
+    const loaded = loadUnit(checkedUnit(options.unit), unitFiles, rootOption(options.root), tellSkippedFiles(printMessage));
     unit = { loaded, groups: chooseGroups(options.systemdGroups, options.systemdVersion) };
   }
   const filter = checkedDenialFilter(options, Date.now());
   let reading: InputSource | null = null;
-  const progress = new ProgressLine(process.stderr, (label) => plainFileSize(reading?.label === label ? reading.path : null));
+  const progress = new ProgressLine(process.stderr, (label) => (reading?.label === label && reading.path !== null ? plainFileSize(reading.path) : null));
   const { explain } = await import('../app/explain.js');
   const outcome = await explain({
     files, filter, tables, abi, nativeAbi, unit, fromDb: options.fromDb === true, db: options.db, streaming: options.ndjson === true,

@@ -1,14 +1,15 @@
-import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { formatsReadBy, markersOf, type LogFormatReader } from '../formats/index.js';
 import { CandidateLineScanner, type CandidateLineCounts } from './candidate-lines.js';
-import { InputError, isGzip, readInputBytes, type InputSource } from './open-input.js';
+import { InputError, readInputBytes, type InputSource } from './open-input.js';
 import { PARALLEL_SCAN_MIN_BYTES, parallelScanThreads, scanFileInParallel } from './parallel-file-scan.js';
+import { plainFileSize } from './plain-file-size.js';
 
 export { fileSource, stdinSource, isGzip, InputError, type InputSource } from './open-input.js';
 export { commandSource } from './command-source.js';
 export { followFile, followedFileSource } from './follow-file.js';
 export type { CandidateLineCounts } from './candidate-lines.js';
+export { plainFileSize } from './plain-file-size.js';
 
 /** Longest line read; longer lines are skipped (and counted when they held a record marker). */
 export const MAX_LINE_BYTES = 64 * 1024;
@@ -42,30 +43,15 @@ function extraMarkersFor(readers: readonly LogFormatReader[] | undefined): reado
   return markersOf(readers.filter((reader) => reader !== 'seccomp-record').flatMap((reader) => formatsReadBy(reader)));
 }
 
-/**
- * The size of a regular, uncompressed file worth scanning in parallel, else null. Only a
- * regular file is opened here: opening a FIFO would take bytes the real reader needs.
- */
-async function parallelScanSize(path: string): Promise<number | null> {
+/** The size of a regular, uncompressed file worth scanning in parallel, else null. */
+function parallelScanSize(path: string): number | null {
   if (parallelScanThreads() < 2) return null;
-  try {
-    const status = await stat(path);
-    if (!status.isFile() || status.size < PARALLEL_SCAN_MIN_BYTES) return null;
-    const handle = await open(path, 'r');
-    try {
-      const head = Buffer.alloc(2);
-      await handle.read(head, 0, 2, 0);
-      return isGzip(head) ? null : status.size;
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return null; // The sequential reader reports why the file cannot be read.
-  }
+  const size = plainFileSize(path);
+  return size !== null && size >= PARALLEL_SCAN_MIN_BYTES ? size : null;
 }
 
 async function* candidateBytes(source: InputSource, scanner: CandidateLineScanner, options: ReadOptions, extraMarkers: readonly string[] | undefined): AsyncGenerator<Buffer> {
-  const parallelSize = source.path === null || source.open ? null : await parallelScanSize(source.path);
+  const parallelSize = source.path === null || source.open ? null : parallelScanSize(source.path);
   if (source.path !== null && parallelSize !== null) {
     try {
       yield* scanFileInParallel(source.path, parallelSize, { maxLineBytes: MAX_LINE_BYTES, extraMarkers }, scanner.counts, options.onProgress);

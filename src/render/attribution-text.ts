@@ -1,4 +1,5 @@
 import type { Finding } from '../systemd/index.js';
+import { explainFinding } from './finding-reasons.js';
 import { escapeForTerminal } from './terminal-text.js';
 
 /** What a finding says under its denial: the setting that blocked it, why, and the fix. */
@@ -6,10 +7,11 @@ export function attributionLines(finding: Finding, broader: string[] = []): stri
   const lines: string[] = [];
   const via = finding.via === null ? null : escapeForTerminal(finding.via);
   const allow = escapeForTerminal(finding.allow ?? '');
+  const explanation = escapeForTerminal(explainFinding(finding));
   switch (finding.cause) {
     case 'SystemCallFilter':
       lines.push(`  blocked by ${escapeForTerminal(finding.source ?? '?')} ${escapeForTerminal(finding.directive ?? '')}${via ? ` (through ${via})` : ''}`);
-      lines.push(`  ${escapeForTerminal(finding.explanation)}`);
+      lines.push(`  ${explanation}`);
       if (finding.allow !== null) lines.push(`  fix: SystemCallFilter=${allow}`);
       if (broader.length > 0 && via) {
         const shown = escapeForTerminal(broader.slice(0, 12).join(' '));
@@ -18,11 +20,11 @@ export function attributionLines(finding: Finding, broader: string[] = []): stri
       break;
     case 'SystemCallArchitectures':
       lines.push(`  blocked by ${escapeForTerminal(finding.source ?? '?')} ${escapeForTerminal(finding.directive ?? '')}`);
-      lines.push(`  ${escapeForTerminal(finding.explanation)}`);
+      lines.push(`  ${explanation}`);
       lines.push(`  fix: SystemCallArchitectures=${allow} (the list is additive: what it admits now stays)`);
       break;
     default:
-      lines.push(`  ${escapeForTerminal(finding.explanation)}`);
+      lines.push(`  ${explanation}`);
   }
   return lines;
 }

@@ -1,4 +1,5 @@
 import { describeNote } from './denial-notes.js';
+import { explainFinding } from './finding-reasons.js';
 import type { DenialSummary, ExplainStats } from '../analysis/index.js';
 import type { Denial } from '../decode/index.js';
 import type { Finding } from '../systemd/index.js';
@@ -78,7 +79,13 @@ function denialJson(summary: DenialSummary, attribution: UnitAttribution | null)
 function attributionJson(finding: Finding | undefined): object | null {
   if (!finding) return null;
   return {
-    cause: finding.cause, directive: finding.directive, source: finding.source, via: finding.via, allow: finding.allow, explanation: finding.explanation,
+    cause: finding.cause,
+    directive: finding.directive,
+    source: finding.source,
+    via: finding.via,
+    allow: finding.allow,
+    explanation: explainFinding(finding),
+    explanation_code: finding.reason,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { MembershipChange, SystemdGroups } from '../systemd/index.js';
+import { describeGroupTableSource } from './group-table-source.js';
 import { escapeForTerminal } from './terminal-text.js';
 
 /** `groups`: the table chosen and the groups asked for. */
@@ -19,7 +20,7 @@ export interface SyscallLookup {
 
 /** `groups`: each group, its size and nested groups, then its members. */
 export function renderGroupsText({ groups, names }: GroupListing): string {
-  const out = [`# groups: ${escapeForTerminal(groups.source)}`];
+  const out = [`# groups: ${escapeForTerminal(describeGroupTableSource(groups.source))}`];
   for (const name of names) {
     const nested = (groups.nested.get(name) ?? []).filter((member) => member.startsWith('@'));
     const members = groups.expanded.get(name) ?? [];
@@ -32,7 +33,7 @@ export function renderGroupsText({ groups, names }: GroupListing): string {
 /** `groups --json`. Part of the public interface (README). */
 export function renderGroupsJson({ groups, names }: GroupListing): string {
   const listed = Object.fromEntries(names.map((name) => [name, groups.expanded.get(name) ?? []]));
-  return `${JSON.stringify({ systemd: groups.version, source: groups.source, groups: listed }, null, 2)}\n`;
+  return `${JSON.stringify({ systemd: groups.version, source: describeGroupTableSource(groups.source), source_code: groups.source, groups: listed }, null, 2)}\n`;
 }
 
 /** `lookup`: the numbers, then per table the groups, then when it joined or left one. */
@@ -41,11 +42,16 @@ export function renderLookupText(lookup: SyscallLookup): string {
   out.push(`  numbers: ${Object.entries(lookup.numbers).map(([abi, number]) => `${abi} ${number}`).join(', ') || 'none (no ABI of the bundled kernel tables has it)'}`);
   for (const entry of lookup.membership) {
     const through = entry.all.filter((group) => !entry.listed.includes(group));
-    const label = entry.groups.version ? `systemd ${entry.groups.version}` : entry.groups.source;
+    const label = entry.groups.version ? `systemd ${entry.groups.version}` : describeGroupTableSource(entry.groups.source);
     out.push(escapeForTerminal(`  ${label}: ${entry.all.length === 0 ? 'in no group' : `${entry.listed.join(' ') || '-'}${through.length > 0 ? ` (and through them ${through.join(' ')})` : ''}`}`));
   }
   for (const change of lookup.changes) out.push(`  ${change.change} ${change.group} in ${change.version}`);
   return `${out.join('\n')}\n`;
+}
+
+/** A table's key in `lookup --json`: its systemd version, or where it came from. */
+function tableKey(groups: SystemdGroups): string {
+  return groups.version ?? describeGroupTableSource(groups.source);
 }
 
 /** `lookup --json`. Part of the public interface (README). */
@@ -53,8 +59,8 @@ export function renderLookupJson(lookup: SyscallLookup): string {
   return `${JSON.stringify({
     name: lookup.name,
     numbers: lookup.numbers,
-    groups: Object.fromEntries(lookup.membership.map((entry) => [entry.groups.version ?? entry.groups.source, entry.all])),
-    listed: Object.fromEntries(lookup.membership.map((entry) => [entry.groups.version ?? entry.groups.source, entry.listed])),
+    groups: Object.fromEntries(lookup.membership.map((entry) => [tableKey(entry.groups), entry.all])),
+    listed: Object.fromEntries(lookup.membership.map((entry) => [tableKey(entry.groups), entry.listed])),
     changes: lookup.changes,
   }, null, 2)}\n`;
 }

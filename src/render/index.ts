@@ -3,4 +3,8 @@ export { renderExplanationJson, explanationJsonChunks, renderDenialNdjson, type 
 export { escapeForTerminal, escapeMessageForTerminal, formatCount, formatTime, COLOUR_PALETTE, PLAIN_PALETTE, type Palette } from './terminal-text.js';
 export { renderSuggestionText, renderSuggestionJson, dropInHeader, type SuggestionReport, type WithheldReason } from './suggestion-output.js';
 export { describeNote } from './denial-notes.js';
+export { describeGroupTableSource } from './group-table-source.js';
+export { describeUnitWarning } from './unit-warnings.js';
+export { describeSuggestWarning, type SuggestWarning } from './suggest-warnings.js';
+export { explainFinding } from './finding-reasons.js';
 export { renderGroupsJson, renderGroupsText, renderLookupJson, renderLookupText, type GroupListing, type SyscallLookup } from './groups-output.js';

@@ -1,8 +1,11 @@
 import { isTrusted, type DenialSummary, type Verification } from '../analysis/index.js';
-import type { DropInSuggestion, Finding, UnitUser } from '../systemd/index.js';
+import type { DropInSuggestion, Finding, GroupTableSource, UnitUser } from '../systemd/index.js';
 import { describeSyscall } from './explanation-text.js';
 import { safeJson } from './explanation-json.js';
 import { attributionLines } from './attribution-text.js';
+import { explainFinding } from './finding-reasons.js';
+import { describeGroupTableSource } from './group-table-source.js';
+import { describeSuggestWarning, type SuggestWarning } from './suggest-warnings.js';
 import { escapeForTerminal, formatTime, type Palette } from './terminal-text.js';
 
 /** Why `--write` left a finding out of the drop-in (docs/security.md). Part of `suggest --json`. */
@@ -18,7 +21,7 @@ export interface SuggestionReport {
   howFound: string;
   /** Where the unit's files were read. */
   filesFrom: string;
-  groupsSource: string;
+  groupsSource: GroupTableSource;
   findings: {
     finding: Finding;
     broader: string[];
@@ -32,7 +35,7 @@ export interface SuggestionReport {
   written: { path: string; replaced: boolean } | null;
   /** `--root`, when the unit lives in another root. */
   root: string | null;
-  warnings: string[];
+  warnings: SuggestWarning[];
 }
 
 /** `Written by … from 3 denials of setrlimit (x86_64 #160), first 2023-03-16 14:12:30Z`. */
@@ -86,10 +89,10 @@ function describeFinding(entry: SuggestionReport['findings'][number], unit: stri
 export function renderSuggestionText(report: SuggestionReport, palette: Palette): string {
   const out = [
     palette.dim(`unit ${escapeForTerminal(report.unit)}: ${escapeForTerminal(report.howFound)}`),
-    palette.dim(`files: ${escapeForTerminal(report.filesFrom)}; groups: ${escapeForTerminal(report.groupsSource)}`),
+    palette.dim(`files: ${escapeForTerminal(report.filesFrom)}; groups: ${escapeForTerminal(describeGroupTableSource(report.groupsSource))}`),
   ];
   for (const entry of report.findings) out.push(...describeFinding(entry, report.unit, palette));
-  for (const warning of report.warnings) out.push(palette.warning(`warning: ${escapeForTerminal(warning)}`));
+  for (const warning of report.warnings) out.push(palette.warning(`warning: ${escapeForTerminal(describeSuggestWarning(warning))}`));
   const unverified = report.findings.filter((entry) => entry.withheld?.code === 'unverified').length;
   if (unverified > 0) {
     out.push(palette.warning(`warning: ${unverified} ${unverified === 1 ? 'call was' : 'calls were'} left out of the drop-in: nothing proves the kernel logged ${unverified === 1 ? 'it' : 'them'}. Run this on the host that logged ${unverified === 1 ? 'it' : 'them'} (or give --root an image with its journal), name auditd's log, or, for a log whose origin you know, --trust-input (docs/security.md)`));
@@ -112,7 +115,8 @@ export function renderSuggestionJson(report: SuggestionReport): string {
     unit: report.unit,
     how_found: report.howFound,
     files_from: report.filesFrom,
-    groups: report.groupsSource,
+    groups: describeGroupTableSource(report.groupsSource),
+    groups_code: report.groupsSource,
     dropin: report.dropIn ? { path: report.dropIn.path, text: report.dropIn.text } : null,
     findings: report.findings.map(({ finding, broader, verification, withheld }) => ({
       abi: finding.summary.abi,
@@ -125,7 +129,8 @@ export function renderSuggestionJson(report: SuggestionReport): string {
       source: finding.source,
       via: finding.via,
       allow: finding.allow,
-      explanation: finding.explanation,
+      explanation: explainFinding(finding),
+      explanation_code: finding.reason,
       broader,
       verified: isTrusted(verification),
       verification,
@@ -134,6 +139,7 @@ export function renderSuggestionJson(report: SuggestionReport): string {
     added,
     architectures: report.dropIn?.architectures ?? [],
     written: report.written,
-    warnings: report.warnings,
+    warnings: report.warnings.map(describeSuggestWarning),
+    warning_codes: report.warnings,
   }, 2)}\n`;
 }

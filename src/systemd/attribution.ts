@@ -1,8 +1,10 @@
 import type { DenialSummary } from '../analysis/index.js';
 import type { AbiRegistry } from '../decode/index.js';
 import { admittedAbis, systemdArchitectureOfAbi } from './architecture-names.js';
-import { systemdKnowsSyscall, type SystemdGroups } from './syscall-groups.js';
-import { errorNumber, filterVerdict, replayArchitectures, replaySyscallFilter } from './syscall-filter.js';
+import { systemdKnowsSyscall, type GroupTableSource, type SystemdGroups } from './syscall-groups.js';
+import {
+  errorNumber, filterVerdict, replayArchitectures, replaySyscallFilter, sourceLine, type EntryAction, type SourceLine,
+} from './syscall-filter.js';
 import { ownDropIn, withoutFile } from './own-drop-in.js';
 import { execAssignments, type UnitConfiguration } from './unit-configuration.js';
 import type { UnitAssignment } from './unit-file.js';
@@ -24,6 +26,38 @@ export type FindingCause =
   /** No table knows the number: no name to allow. */
   | 'unknown-syscall';
 
+/**
+ * Why a finding is what it is, with the data its explanation needs beside the finding's own
+ * fields. Data only; `src/render/finding-reasons.ts` words it (`explanation` in both JSON
+ * forms). Part of `suggest --json` and `explain --json` (`explanation_code`).
+ */
+export type FindingReason =
+  /** seccomp-explain's own drop-in `dropIn` allows the call now; the denial came before it. */
+  | { code: 'allowed-since'; dropIn: string; unit: string }
+  /** `log` or `allow`: the call ran and was logged. */
+  | { code: 'logged' }
+  /** SystemCallArchitectures= (at the finding's source) admits only `admitted`, not `abi`. */
+  | { code: 'architecture-not-admitted'; abi: string; admitted: string[] }
+  /** As architecture-not-admitted, and systemd has no name for `abi`. */
+  | { code: 'unnamed-architecture'; abi: string; admitted: string[] }
+  /** No table of `abi` (null: none known) has number `nr`. */
+  | { code: 'unknown-syscall'; abi: string | null; nr: number | null }
+  /**
+   * An errno denial: every directive that could have returned it (empty: none of the unit's);
+   * `unnameableIn` when the call is denied and this group table does not name it.
+   */
+  | { code: 'errno-candidates'; syscall: string; candidates: string[]; unnameableIn: GroupTableSource | null }
+  /** The unit's settings allow the call. */
+  | { code: 'not-this-unit'; syscall: string }
+  /** SystemCallFilter= denies a call no table of this systemd names. */
+  | { code: 'unnameable'; syscall: string; groupsSource: GroupTableSource }
+  /** An allow list (begun at `listStartedAt`) never included the call; `defaultErrno`: SystemCallErrorNumber=. */
+  | { code: 'never-allowed'; syscall: string; listStartedAt: SourceLine | null; defaultErrno: string | null }
+  /** The call was allowed, then removed from the allow list (`implicit`: by what systemd adds itself). */
+  | { code: 'removed-from-allow-list'; syscall: string; implicit: string | null; defaultErrno: string | null }
+  /** The call is on the deny list, with its own action when not the list's. */
+  | { code: 'on-deny-list'; syscall: string; action: EntryAction; defaultErrno: string | null };
+
 export interface Finding {
   summary: DenialSummary;
   cause: FindingCause;
@@ -35,7 +69,7 @@ export interface Finding {
   via: string | null;
   /** What to allow: a syscall name, or an architecture for SystemCallArchitectures. */
   allow: string | null;
-  explanation: string;
+  reason: FindingReason;
 }
 
 export interface AttributionContext {
@@ -92,7 +126,7 @@ export function attributeDenial(summary: DenialSummary, context: AttributionCont
   return {
     ...finding,
     cause: 'allowed-since',
-    explanation: `${earlier.path} allows it now; the denial came before that drop-in was in force (restart ${context.configuration.unit} if it has not been restarted since)`,
+    reason: { code: 'allowed-since', dropIn: earlier.path, unit: context.configuration.unit },
   };
 }
 
@@ -100,24 +134,27 @@ function attributeToSettings(summary: DenialSummary, context: AttributionContext
   const assignments = execAssignments(context.configuration);
   const base = { summary, directive: null, source: null, via: null, allow: null };
   if (summary.action === 'log' || summary.action === 'allow') {
-    return { ...base, cause: 'logged', explanation: 'the call was allowed and logged (SystemCallLog= or a logging filter): nothing to fix' };
+    return { ...base, cause: 'logged', reason: { code: 'logged' } };
   }
   const abi = summary.abi;
   const { architectures, assignments: archAssignments } = replayArchitectures(assignments);
   if (abi !== null && archAssignments.length > 0 && !admittedAbis(architectures, context.nativeAbi).has(abi)) {
     const last = archAssignments[archAssignments.length - 1] as UnitAssignment;
     const name = systemdArchitectureOfAbi(abi);
-    const notAdmitted = `${abi} calls are not admitted: ${where(last)} ${written(last)} admits ${[...architectures].join(' ')}`;
+    const admitted = [...architectures];
     if (name === null) {
       return {
         ...base, cause: 'unnamed-architecture', directive: written(last), source: where(last),
-        explanation: `${notAdmitted}; systemd has no SystemCallArchitectures= name for ${abi}, so no drop-in can admit it`,
+        reason: { code: 'unnamed-architecture', abi, admitted },
       };
     }
-    return { ...base, cause: 'SystemCallArchitectures', directive: written(last), source: where(last), allow: name, explanation: notAdmitted };
+    return {
+      ...base, cause: 'SystemCallArchitectures', directive: written(last), source: where(last), allow: name,
+      reason: { code: 'architecture-not-admitted', abi, admitted },
+    };
   }
   if (summary.syscall === null) {
-    return { ...base, cause: 'unknown-syscall', explanation: `no ${abi ?? 'known'} syscall table has number ${summary.nr ?? '?'}: there is no name a drop-in could allow` };
+    return { ...base, cause: 'unknown-syscall', reason: { code: 'unknown-syscall', abi, nr: summary.nr } };
   }
   const replay = replaySyscallFilter(assignments, context.groups, context.groups.version);
   const verdict = filterVerdict(replay, summary.syscall);
@@ -126,31 +163,29 @@ function attributeToSettings(summary: DenialSummary, context: AttributionContext
       .map((entry) => entry.directive);
     if (!verdict.allowed) candidates.unshift('SystemCallFilter=');
     const nameable = systemdKnowsSyscall(context.groups, summary.syscall);
-    const unnameable = !verdict.allowed && !nameable ? `; ${summary.syscall} is in no table of ${context.groups.source}: that systemd cannot allow it by name` : '';
     return {
       ...base, cause: 'errno-candidates', allow: verdict.allowed || !nameable ? null : summary.syscall,
-      explanation: candidates.length > 0
-        ? `an errno denial (the record does not say which errno); candidates: ${candidates.join(', ')}${unnameable}`
-        : 'an errno denial, but none of this unit\'s settings returns an errno for this call: not from this unit\'s systemd settings',
+      reason: { code: 'errno-candidates', syscall: summary.syscall, candidates, unnameableIn: !verdict.allowed && !nameable ? context.groups.source : null },
     };
   }
   if (verdict.allowed) {
-    return { ...base, cause: 'not-this-unit', explanation: `this unit's settings allow ${summary.syscall}: not from this unit's systemd settings (the program's own filter, a container runtime…)` };
+    return { ...base, cause: 'not-this-unit', reason: { code: 'not-this-unit', syscall: summary.syscall } };
   }
   if (!systemdKnowsSyscall(context.groups, summary.syscall)) {
     return {
       ...base, cause: 'SystemCallFilter', directive: replay.modeSetBy ? written(replay.modeSetBy) : null,
       source: replay.modeSetBy ? where(replay.modeSetBy) : null,
-      explanation: `${summary.syscall} is in no table of ${context.groups.source}: that systemd and the libseccomp of its day cannot allow it by name; a newer systemd and libseccomp, or no filter, can`,
+      reason: { code: 'unnameable', syscall: summary.syscall, groupsSource: context.groups.source },
     };
   }
   const errno = errorNumber(assignments);
   const change = verdict.change ?? (replay.modeSetBy ? { assignment: replay.modeSetBy, via: null, implicit: null } : null);
-  const how = verdict.why === 'not-listed' && verdict.change === null
-    ? `the allow list begun at ${change ? where(change.assignment) : '?'} never includes ${summary.syscall}`
+  const syscall = summary.syscall;
+  const reason: FindingReason = verdict.why === 'not-listed' && verdict.change === null
+    ? { code: 'never-allowed', syscall, listStartedAt: change ? sourceLine(change.assignment) : null, defaultErrno: errno }
     : verdict.why === 'not-listed'
-      ? `${summary.syscall} was allowed, then removed from the allow list${change?.implicit ? ` (${change.implicit})` : ''}`
-      : `${summary.syscall} is on the deny list${verdict.action.kind === 'plain' ? '' : ` with action ${verdict.action.kind === 'kill' ? 'kill' : verdict.action.errno}`}`;
+      ? { code: 'removed-from-allow-list', syscall, implicit: change?.implicit ?? null, defaultErrno: errno }
+      : { code: 'on-deny-list', syscall, action: verdict.action, defaultErrno: errno };
   return {
     ...base,
     cause: 'SystemCallFilter',
@@ -158,6 +193,6 @@ function attributeToSettings(summary: DenialSummary, context: AttributionContext
     source: change ? where(change.assignment) : null,
     via: change?.via ?? null,
     allow: summary.syscall,
-    explanation: `${how}${errno ? `; the default action is errno ${errno}` : ''}`,
+    reason,
   };
 }

@@ -2,9 +2,12 @@ export { parseUnitFile, parseSystemctlCat, type UnitAssignment, type UnitFile } 
 export { orderUnitFiles, execAssignments, UNIT_DIRECTORIES, type UnitConfiguration } from './unit-configuration.js';
 export {
   bundledGroupsFor, newestBundledGroups, parseSystemdAnalyzeGroups, compareVersions, NoSyscallGroups, type SystemdGroups,
+  type GroupTableSource, type BundledTableChoice,
 } from './syscall-groups.js';
-export { replaySyscallFilter, filterVerdict, replayArchitectures, type SyscallFilterReplay } from './syscall-filter.js';
-export { attributeDenial, type Finding, type FindingCause, type AttributionContext } from './attribution.js';
+export {
+  replaySyscallFilter, filterVerdict, replayArchitectures, type SyscallFilterReplay, type FilterReplayWarning, type SourceLine, type EntryAction,
+} from './syscall-filter.js';
+export { attributeDenial, type Finding, type FindingCause, type FindingReason, type AttributionContext } from './attribution.js';
 export { suggestDropIn, UnprovenSuggestion, type DropInSuggestion } from './drop-in-suggestion.js';
 export { DROP_IN_NAME, WRITTEN_BY } from './own-drop-in.js';
 export { broadAlternative } from './broad-alternative.js';
@@ -13,7 +16,7 @@ export { bundledGroupVersions } from './syscall-groups.js';
 export { isValidUnitName, templateOf } from './unit-name.js';
 export { identifyUnit, type DeniedProcess, type ExecStartEntry, type UnitIdentification } from './unit-identification.js';
 export { parseSystemctlShow, loadedFilterAllows, type LoadedUnitState } from './systemctl-show.js';
-export { unitWarnings } from './unit-warnings.js';
+export { unitWarnings, type UnitWarning } from './unit-warnings.js';
 export { unitUser, uidCanBeUnits, type UnitUser } from './unit-user.js';
 export {
   UNIT_FILE_SIZE_LIMIT, resolveInImage, type FileSkipReason, type FileText, type UnitFileSystem, type UnitPathKind,

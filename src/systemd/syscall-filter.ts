@@ -1,5 +1,27 @@
-import { compareVersions, systemdKnowsSyscall, type SystemdGroups } from './syscall-groups.js';
+import { compareVersions, systemdKnowsSyscall, type GroupTableSource, type SystemdGroups } from './syscall-groups.js';
 import type { UnitAssignment } from './unit-file.js';
+
+/** A line of a unit file: where an assignment was written. */
+export interface SourceLine {
+  path: string;
+  line: number;
+}
+
+/**
+ * What the replay met that systemd ignores. Data only; `src/render/unit-warnings.ts` words
+ * them. Part of `suggest --json` (`warning_codes`).
+ */
+export type FilterReplayWarning =
+  /** A name the group table does not know: systemd drops it. */
+  | { code: 'unknown-syscall-ignored'; syscall: string; groupsSource: GroupTableSource }
+  /** An `@group` the table does not have: systemd drops it. */
+  | { code: 'unknown-group-ignored'; group: string; groupsSource: GroupTableSource }
+  /** `name:ERRNO` in an allow list: systemd ignores the word. */
+  | { code: 'errno-on-allowed-call'; source: SourceLine; word: string };
+
+export function sourceLine(assignment: UnitAssignment): SourceLine {
+  return { path: assignment.path, line: assignment.line };
+}
 
 /** What a filter entry does to its call, beyond the list's own action. */
 export type EntryAction = { kind: 'plain' } | { kind: 'errno'; errno: string } | { kind: 'kill' };
@@ -21,7 +43,7 @@ export interface SyscallFilterReplay {
   lastChange: Map<string, { effect: 'added' | 'removed'; change: FilterChange }>;
   /** The assignment that chose the mode: the first after the last empty reset. */
   modeSetBy: UnitAssignment | null;
-  warnings: string[];
+  warnings: FilterReplayWarning[];
 }
 
 /** How a call fares under the replayed filter. */
@@ -37,18 +59,18 @@ function parseWord(word: string): { name: string; action: EntryAction | null } {
   return { name: word.slice(0, colon), action: suffix === 'kill' ? { kind: 'kill' } : { kind: 'errno', errno: suffix } };
 }
 
-function expandWord(name: string, groups: SystemdGroups, warnings: string[]): string[] {
+function expandWord(name: string, groups: SystemdGroups, warnings: FilterReplayWarning[]): string[] {
   if (!name.startsWith('@')) {
     // systemd drops a name libseccomp cannot resolve.
     if (!systemdKnowsSyscall(groups, name)) {
-      warnings.push(`system call ${name} is not known to ${groups.source}: systemd ignores it`);
+      warnings.push({ code: 'unknown-syscall-ignored', syscall: name, groupsSource: groups.source });
       return [];
     }
     return [name];
   }
   const members = groups.expanded.get(name);
   if (!members) {
-    warnings.push(`unknown system call group ${name} (not in the table of ${groups.source}): systemd ignores it`);
+    warnings.push({ code: 'unknown-group-ignored', group: name, groupsSource: groups.source });
     return [];
   }
   return members;
@@ -63,7 +85,7 @@ function expandWord(name: string, groups: SystemdGroups, warnings: string[]): st
  * `systemdVersion` adds what systemd adds at exec time (`write` since v257).
  */
 export function replaySyscallFilter(assignments: UnitAssignment[], groups: SystemdGroups, systemdVersion: string | null): SyscallFilterReplay {
-  const warnings: string[] = [];
+  const warnings: FilterReplayWarning[] = [];
   let mode: SyscallFilterReplay['mode'] = 'unset';
   let entries = new Map<string, { action: EntryAction; change: FilterChange }>();
   const lastChange = new Map<string, { effect: 'added' | 'removed'; change: FilterChange }>();
@@ -92,7 +114,7 @@ export function replaySyscallFilter(assignments: UnitAssignment[], groups: Syste
     for (const word of value.split(/\s+/).filter(Boolean)) {
       const { name, action } = parseWord(word);
       if (!inverted && action) {
-        warnings.push(`${assignment.path}:${assignment.line}: ${word}: an allowed call cannot take an errno; systemd ignores it`);
+        warnings.push({ code: 'errno-on-allowed-call', source: sourceLine(assignment), word });
         continue;
       }
       const via = name.startsWith('@') ? name : null;

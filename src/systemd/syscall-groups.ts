@@ -2,12 +2,32 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../package-root.js';
 
+/** Why a bundled table was chosen. */
+export type BundledTableChoice =
+  /** The newest table at or below `--systemd-version asked`. */
+  | { code: 'systemd-version'; asked: string }
+  /** `--systemd-version asked` is older than every table: the oldest was taken. */
+  | { code: 'older-than-every-table'; asked: string }
+  /** Nothing told which systemd the unit runs under: the newest table. */
+  | { code: 'newest' };
+
+/**
+ * Where a group table came from: printed with every result that used it. Data only;
+ * `src/render/group-table-source.ts` words it. Part of the JSON of `groups` and `suggest`.
+ */
+export type GroupTableSource =
+  | { code: 'bundled'; version: string; chosenBy: BundledTableChoice }
+  /** This host's own `systemd-analyze syscall-filter`, of systemd `version` when `systemctl --version` said. */
+  | { code: 'host-systemd-analyze'; version: string | null }
+  /** A saved `systemd-analyze syscall-filter` output (`--systemd-groups`). */
+  | { code: 'file'; path: string };
+
 /** systemd's syscall groups (`@system-service`, `@resources`, …) as one systemd version has them. */
 export interface SystemdGroups {
   /** The systemd version the table is of, or null when unknown (a saved `systemd-analyze`). */
   version: string | null;
-  /** Where the table came from, in words: printed with every result that used it. */
-  source: string;
+  /** Where the table came from. */
+  source: GroupTableSource;
   /** Each group's members, fully expanded, sorted. */
   expanded: Map<string, string[]>;
   /** Each group's members as written, with nested `@group` references. */
@@ -56,11 +76,11 @@ export function bundledGroupVersions(): string[] {
   return index.versions.map((entry) => entry.systemd).sort(compareVersions);
 }
 
-function loadBundled(version: string, why: string): SystemdGroups {
+function loadBundled(version: string, chosenBy: BundledTableChoice): SystemdGroups {
   const data = JSON.parse(readFileSync(join(groupsDirectory(), `${version}.json`), 'utf8')) as BundledGroupsFile;
   return {
     version: data.systemd,
-    source: `bundled table for systemd ${data.systemd} (${why})`,
+    source: { code: 'bundled', version: data.systemd, chosenBy },
     expanded: new Map(Object.entries(data.expanded)),
     nested: new Map(Object.entries(data.groups).map(([name, group]) => [name, group.members])),
   };
@@ -76,20 +96,24 @@ export function bundledGroupsFor(version: string): SystemdGroups {
   const major = version.includes('.') ? null : version;
   const atOrBelow = versions.filter((candidate) => compareVersions(candidate, version) <= 0 || candidate.split('.')[0] === major);
   const chosen = atOrBelow[atOrBelow.length - 1];
-  if (chosen) return loadBundled(chosen, `--systemd-version ${version}`);
+  if (chosen) return loadBundled(chosen, { code: 'systemd-version', asked: version });
   const oldest = versions[0] as string;
-  return loadBundled(oldest, `oldest bundled; --systemd-version ${version} is older than every table`);
+  return loadBundled(oldest, { code: 'older-than-every-table', asked: version });
 }
 
 /** The newest bundled table, for when nothing tells which systemd the unit runs under. */
 export function newestBundledGroups(): SystemdGroups {
   const versions = bundledGroupVersions();
-  return loadBundled(versions[versions.length - 1] as string, 'newest bundled: give --systemd-version or --systemd-groups to match the host');
+  return loadBundled(versions[versions.length - 1] as string, { code: 'newest' });
 }
 
 /** A text that holds no syscall group: not `systemd-analyze syscall-filter` output. */
 export class NoSyscallGroups extends Error {
   override name = 'NoSyscallGroups';
+
+  constructor(readonly source: GroupTableSource) {
+    super('no syscall groups found (expected systemd-analyze syscall-filter output)');
+  }
 }
 
 /**
@@ -97,7 +121,7 @@ export class NoSyscallGroups extends Error {
  * indented members, which may be nested `@group` references. Sections after the group list
  * (`# Unlisted system calls …`) are ignored.
  */
-export function parseSystemdAnalyzeGroups(text: string, source: string): SystemdGroups {
+export function parseSystemdAnalyzeGroups(text: string, source: GroupTableSource): SystemdGroups {
   const nested = new Map<string, string[]>();
   let current: string[] | null = null;
   for (const raw of text.split(/\r?\n/)) {
@@ -116,7 +140,7 @@ export function parseSystemdAnalyzeGroups(text: string, source: string): Systemd
     if (current === null || member === '' || member.startsWith('#')) continue;
     current.push(member);
   }
-  if (nested.size === 0) throw new NoSyscallGroups(`${source}: no syscall groups found (expected systemd-analyze syscall-filter output)`);
+  if (nested.size === 0) throw new NoSyscallGroups(source);
   return { version: null, source, nested, expanded: expandGroups(nested) };
 }
 
