@@ -1,7 +1,8 @@
 import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { formatsReadBy, markersOf, type LogFormatReader } from '../formats/index.js';
+import { SECCOMP_RECORD_MARKERS, formatsReadBy, markersOf, type LogFormatReader } from '../formats/index.js';
 import { CandidateLineScanner, type CandidateLineCounts } from './candidate-lines.js';
+import { DocumentFramer, documentFormOf } from './document-framer.js';
 import { InputError, isGzip, readInputBytes, type InputSource } from './open-input.js';
 import { PARALLEL_SCAN_MIN_BYTES, parallelScanThreads, scanFileInParallel } from './parallel-file-scan.js';
 
@@ -9,6 +10,7 @@ export { fileSource, stdinSource, isGzip, InputError, type InputSource } from '.
 export { commandSource } from './command-source.js';
 export { followFile, followedFileSource } from './follow-file.js';
 export type { CandidateLineCounts } from './candidate-lines.js';
+export { DocumentFramer, documentFormOf, type DocumentForm } from './document-framer.js';
 
 /** Longest line read; longer lines are skipped (and counted when they held a record marker). */
 export const MAX_LINE_BYTES = 64 * 1024;
@@ -42,8 +44,12 @@ function extraMarkersFor(readers: readonly LogFormatReader[] | undefined): reado
   return markersOf(readers.filter((reader) => reader !== 'seccomp-record').flatMap((reader) => formatsReadBy(reader)));
 }
 
+/** Longest multi-line document (json-pretty, a search hit, an export entry) read, compacted. */
+export const MAX_DOCUMENT_BYTES = MAX_LINE_BYTES;
+
 /**
- * The size of a regular, uncompressed file worth scanning in parallel, else null. Only a
+ * The size of a regular, uncompressed file of lines worth scanning in parallel, else null (a
+ * file of multi-line documents is read in order, src/input/document-framer.ts). Only a
  * regular file is opened here: opening a FIFO would take bytes the real reader needs.
  */
 async function parallelScanSize(path: string): Promise<number | null> {
@@ -53,9 +59,10 @@ async function parallelScanSize(path: string): Promise<number | null> {
     if (!status.isFile() || status.size < PARALLEL_SCAN_MIN_BYTES) return null;
     const handle = await open(path, 'r');
     try {
-      const head = Buffer.alloc(2);
-      await handle.read(head, 0, 2, 0);
-      return isGzip(head) ? null : status.size;
+      const head = Buffer.alloc(4096);
+      const { bytesRead } = await handle.read(head, 0, head.length, 0);
+      const start = head.subarray(0, bytesRead);
+      return isGzip(start) || documentFormOf(start, true) !== 'lines' ? null : status.size;
     } finally {
       await handle.close();
     }
@@ -74,18 +81,30 @@ async function* candidateBytes(source: InputSource, scanner: CandidateLineScanne
     }
     return;
   }
+  const framer = new DocumentFramer({
+    maxDocumentBytes: MAX_DOCUMENT_BYTES,
+    markers: [...SECCOMP_RECORD_MARKERS, ...(extraMarkers ?? [])].map((marker) => Buffer.from(marker)),
+    onOverlong: () => { scanner.counts.overlongRecords++; },
+  });
+  const finish = (): Buffer | null => {
+    const framed = framer.finish();
+    const lines = framed ? scanner.scan(framed) : null;
+    const last = scanner.finish();
+    return lines && last ? Buffer.concat([lines, last]) : lines ?? last;
+  };
   try {
     for await (const chunk of readInputBytes(source, options.stdin)) {
-      const lines = scanner.scan(chunk);
+      const framed = framer.frame(chunk);
+      const lines = framed ? scanner.scan(framed) : null;
       if (lines) yield lines;
     }
   } catch (error) {
     // Reading failed part way: the lines read before the failure are kept.
-    const last = scanner.finish();
+    const last = finish();
     if (last) yield last;
     throw error;
   }
-  const last = scanner.finish();
+  const last = finish();
   if (last) yield last;
 }
 
