@@ -6,7 +6,7 @@
  * speaks) each become one compact JSON line per document, which the record reader reads like
  * any other JSON line. Every other input passes through untouched.
  *
- * How a source is read is told once, from its first bytes: `{` or `[` is JSON, a first line
+ * How a source is read is told once, from its first bytes: `{` or `[{` is JSON, a first line
  * `FIELD=value` with an upper-case journal field name is the export format, anything else is
  * lines. A JSON source whose first document is a one-line object is newline-delimited JSON
  * and is passed through as lines from then on (no byte of it is looked at again here).
@@ -46,7 +46,14 @@ export function documentFormOf(head: Buffer, complete: boolean): DocumentForm | 
   while (at < head.length && (head[at] === SPACE || head[at] === TAB || head[at] === NEWLINE || head[at] === CARRIAGE_RETURN)) at++;
   if (at === head.length) return complete ? 'lines' : null;
   const first = head[at] as number;
-  if (first === OPEN_BRACE || first === OPEN_BRACKET) return 'json';
+  if (first === OPEN_BRACE) return 'json';
+  if (first === OPEN_BRACKET) {
+    // A JSON array of documents, `[{`; anything else in brackets is a line's stamp (`[  188.335115]`, dmesg -T).
+    let next = at + 1;
+    while (next < head.length && (head[next] === SPACE || head[next] === TAB || head[next] === NEWLINE || head[next] === CARRIAGE_RETURN)) next++;
+    if (next === head.length) return complete || next - at > 256 ? 'lines' : null;
+    return head[next] === OPEN_BRACE ? 'json' : 'lines';
+  }
   const isUpper = first >= 0x41 && first <= 0x5a;
   if (!isUpper && first !== 0x5f) return 'lines';
   const lineEnd = head.indexOf(NEWLINE, at);
