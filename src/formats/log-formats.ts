@@ -11,7 +11,7 @@
 /** The reader a form's lines go to: the seccomp record reader, or the unit exit reader. */
 export type LogFormatReader = 'seccomp-record' | 'unit-exit';
 
-export type LogFormatId = 'auditd' | 'kernel' | 'journal-audit' | 'journal-json' | 'unit-exit';
+export type LogFormatId = 'auditd' | 'kernel' | 'journal-audit' | 'journal-json' | 'auditbeat' | 'laurel' | 'seccomp-explain-ndjson' | 'unit-exit';
 /** The forms the seccomp record reader has a parser for (src/records/parse-line.ts). */
 export type SeccompRecordFormatId = Exclude<LogFormatId, 'unit-exit'>;
 
@@ -43,6 +43,9 @@ export interface LogFormat {
 
 const BODY = 'auid=4294967295 uid=0 gid=0 ses=4294967295 pid=13052 comm="seccomp-trigger" exe="/tmp/sc-fixtures/x86_64/seccomp-trigger" sig=31 arch=c000003e syscall=160 compat=0 ip=0x7f4c0ab80829 code=0x80000000';
 const LEGACY_BODY = 'auid=4294967295 uid=0 gid=0 ses=4294967295 pid=13222 comm="seccomp-trigger" exe="/tmp/sc-fixtures/x86_64/seccomp-trigger" reason="seccomp" sig=31 syscall=160 compat=0 ip=0x7f5747fdb829 code=0x0';
+/** The same event as BODY's, as the fleet forms ship it (src/formats/auditbeat-document.ts, laurel-event.ts, seccomp-explain-ndjson.ts). */
+const AUDITBEAT_PROCESS = '"process":{"pid":13052,"name":"seccomp-trigger","executable":"/tmp/sc-fixtures/x86_64/seccomp-trigger"},"user":{"id":"0","audit":{"id":"4294967295"}},"host":{"name":"web1"}';
+const LAUREL_SECCOMP = '{"auid":4294967295,"uid":0,"gid":0,"ses":4294967295,"pid":13052,"comm":"seccomp-trigger","exe":"/tmp/sc-fixtures/x86_64/seccomp-trigger","sig":31,"arch":"0xc000003e","syscall":160,"compat":0,"ip":"0x7f4c0ab80829","code":"0x80000000"';
 const JOURNAL_TAIL = '"_HOSTNAME":"web1","__REALTIME_TIMESTAMP":"1795439703033000","_SOURCE_REALTIME_TIMESTAMP":"1795439703032000"';
 
 export const LOG_FORMATS: readonly LogFormat[] = [
@@ -95,6 +98,42 @@ export const LOG_FORMATS: readonly LogFormat[] = [
     samples: [
       `Nov 23 13:15:03 web1 audit[13052]: SECCOMP ${BODY}`,
       `SECCOMP ${BODY}`,
+    ],
+  },
+  {
+    id: 'auditbeat',
+    reader: 'seccomp-record',
+    markers: ['violated-seccomp-policy'],
+    lineStart: '{',
+    headers: [],
+    auditdShape: 'never',
+    samples: [
+      `{"@timestamp":"2026-11-23T13:15:03.032Z","event":{"module":"auditd","action":"violated-seccomp-policy"},"auditd":{"sequence":13,"session":"4294967295","data":{"arch":"c000003e","syscall":"160","sig":"31","code":"0x80000000","compat":"0","ip":"0x7f4c0ab80829"}},${AUDITBEAT_PROCESS}}`,
+      `{"@timestamp":"2026-11-23T13:15:03.032Z","event":{"module":"auditd","action":"violated-seccomp-policy"},"auditd":{"sequence":13,"session":"4294967295","data":{"arch":"x86_64","syscall":"setrlimit","sig":"SIGSYS","code":"0x80000000","compat":"0","ip":"0x7f4c0ab80829"}},${AUDITBEAT_PROCESS}}`,
+      `{"_index":".ds-auditbeat-8.15.0-2026.11.23-000001","_id":"x1","_source":{"@timestamp":"2026-11-23T13:15:03.032Z","event":{"action":"violated-seccomp-policy"},"auditd":{"sequence":13,"data":{"arch":"x86_64","syscall":"setrlimit","sig":"SIGSYS","code":"0x80000000","compat":"0","ip":"0x7f4c0ab80829"}},${AUDITBEAT_PROCESS}}}`,
+    ],
+  },
+  {
+    id: 'laurel',
+    reader: 'seccomp-record',
+    markers: ['"SECCOMP":['],
+    lineStart: '{',
+    headers: [],
+    auditdShape: 'never',
+    samples: [
+      `{"ID":"1795439703.032:13","SECCOMP":[${LAUREL_SECCOMP}}]}`,
+      `{"ID":"1795439703.032:13","NODE":"web1","SECCOMP":[${LAUREL_SECCOMP},"AUID":"unset","UID":"root","GID":"root","ARCH":"x86_64","SYSCALL":"setrlimit"}]}`,
+    ],
+  },
+  {
+    id: 'seccomp-explain-ndjson',
+    reader: 'seccomp-record',
+    markers: ['"note_codes":'],
+    lineStart: '{',
+    headers: [],
+    auditdShape: 'never',
+    samples: [
+      '{"time":"2026-11-23T13:15:03.032Z","serial":13,"host":"web1","pid":13052,"comm":"seccomp-trigger","exe":"/tmp/sc-fixtures/x86_64/seccomp-trigger","uid":0,"user":null,"auid":null,"arch":"c000003e","abi":"x86_64","nr":160,"syscall":"setrlimit","action":"kill_process","code":"0x80000000","signal":"SIGSYS","compat":false,"ip":"0x7f4c0ab80829","format":"kernel","notes":[],"note_codes":[]}',
     ],
   },
   {

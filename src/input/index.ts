@@ -1,6 +1,8 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { formatsReadBy, markersOf, type LogFormatReader } from '../formats/index.js';
+import { SECCOMP_RECORD_MARKERS, formatsReadBy, markersOf, type LogFormatReader } from '../formats/index.js';
 import { CandidateLineScanner, type CandidateLineCounts } from './candidate-lines.js';
+import { DocumentFramer, documentFormOf } from './document-framer.js';
 import { InputError, readInputBytes, type InputSource } from './open-input.js';
 import { PARALLEL_SCAN_MIN_BYTES, parallelScanThreads, scanFileInParallel } from './parallel-file-scan.js';
 import { plainFileSize } from './plain-file-size.js';
@@ -10,6 +12,7 @@ export { commandSource } from './command-source.js';
 export { followFile, followedFileSource } from './follow-file.js';
 export type { CandidateLineCounts } from './candidate-lines.js';
 export { plainFileSize } from './plain-file-size.js';
+export { DocumentFramer, documentFormOf, type DocumentForm } from './document-framer.js';
 
 /** Longest line read; longer lines are skipped (and counted when they held a record marker). */
 export const MAX_LINE_BYTES = 64 * 1024;
@@ -43,11 +46,33 @@ function extraMarkersFor(readers: readonly LogFormatReader[] | undefined): reado
   return markersOf(readers.filter((reader) => reader !== 'seccomp-record').flatMap((reader) => formatsReadBy(reader)));
 }
 
-/** The size of a regular, uncompressed file worth scanning in parallel, else null. */
+/** Longest multi-line document (json-pretty, a search hit, an export entry) read, compacted. */
+export const MAX_DOCUMENT_BYTES = MAX_LINE_BYTES;
+
+/** The first bytes of a file, or none when it cannot be read (the reader says why). */
+function startOfFile(path: string, length: number): Buffer {
+  try {
+    const file = openSync(path, 'r');
+    try {
+      const head = Buffer.alloc(length);
+      return head.subarray(0, readSync(file, head, 0, length, 0));
+    } finally {
+      closeSync(file);
+    }
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+
+/**
+ * The size of a regular, uncompressed file of lines worth scanning in parallel, else null (a
+ * file of multi-line documents is read in order, src/input/document-framer.ts).
+ */
 function parallelScanSize(path: string): number | null {
   if (parallelScanThreads() < 2) return null;
   const size = plainFileSize(path);
-  return size !== null && size >= PARALLEL_SCAN_MIN_BYTES ? size : null;
+  if (size === null || size < PARALLEL_SCAN_MIN_BYTES) return null;
+  return documentFormOf(startOfFile(path, 4096), true) === 'lines' ? size : null;
 }
 
 async function* candidateBytes(source: InputSource, scanner: CandidateLineScanner, options: ReadOptions, extraMarkers: readonly string[] | undefined): AsyncGenerator<Buffer> {
@@ -60,18 +85,30 @@ async function* candidateBytes(source: InputSource, scanner: CandidateLineScanne
     }
     return;
   }
+  const framer = new DocumentFramer({
+    maxDocumentBytes: MAX_DOCUMENT_BYTES,
+    markers: [...SECCOMP_RECORD_MARKERS, ...(extraMarkers ?? [])].map((marker) => Buffer.from(marker)),
+    onOverlong: () => { scanner.counts.overlongRecords++; },
+  });
+  const finish = (): Buffer | null => {
+    const framed = framer.finish();
+    const lines = framed ? scanner.scan(framed) : null;
+    const last = scanner.finish();
+    return lines && last ? Buffer.concat([lines, last]) : lines ?? last;
+  };
   try {
     for await (const chunk of readInputBytes(source, options.stdin)) {
-      const lines = scanner.scan(chunk);
+      const framed = framer.frame(chunk);
+      const lines = framed ? scanner.scan(framed) : null;
       if (lines) yield lines;
     }
   } catch (error) {
     // Reading failed part way: the lines read before the failure are kept.
-    const last = scanner.finish();
+    const last = finish();
     if (last) yield last;
     throw error;
   }
-  const last = scanner.finish();
+  const last = finish();
   if (last) yield last;
 }
 

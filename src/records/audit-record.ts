@@ -16,7 +16,11 @@ export type RecordFormat =
   /** `ausearch -i`: interpreted names and local dates. */
   | 'ausearch-interpreted'
   /** `journalctl -o json`, either transport. */
-  | 'journal-json';
+  | 'journal-json'
+  /** Auditbeat / Elastic Agent auditd events (`event.action: violated-seccomp-policy`). */
+  | 'auditbeat'
+  /** laurel's JSON lines (`"SECCOMP": [{…}]`). */
+  | 'laurel';
 
 /** One seccomp audit record as read from one line, before any decoding of its numbers. */
 export interface AuditRecord {

@@ -2,6 +2,7 @@ import { auditdTypeStartInText, formatsReadBy, isAuditdRecordType, type LogForma
 import { parseAuditBody, parseInterpretedBody, type ParsedAuditBody, type RecordFields } from './audit-fields.js';
 import { parseAuditEventId, parseInterpretedEventId, validTime } from './audit-id.js';
 import type { LineReading, MalformedRecord, RecordFormat } from './audit-record.js';
+import { parseAuditbeatLine, parseLaurelLine, parseSeccompExplainNdjsonLine } from './document-record.js';
 import type { RecordOrigin } from './record-origin.js';
 import { journalOrigin, textOrigin, UNFRAMED_TEXT } from './record-origin.js';
 import { parseSyslogPrefix, type SyslogPrefix } from './syslog-prefix.js';
@@ -288,6 +289,9 @@ const PARSERS: Record<SeccompRecordFormatId, RecordParser> = {
   auditd: parseAuditdLine,
   kernel: (text, context) => parseKernelLine(text, parseSyslogPrefix(text, context.now)),
   'journal-audit': (text, context) => parseJournalAuditLine(text, parseSyslogPrefix(text, context.now)),
+  auditbeat: parseAuditbeatLine,
+  laurel: parseLaurelLine,
+  'seccomp-explain-ndjson': parseSeccompExplainNdjsonLine,
 };
 
 function parserOf(format: LogFormat): RecordParser {
@@ -315,10 +319,15 @@ export function parseRecordLine(line: string, context: ParseContext): LineReadin
   const start = line.charCodeAt(0) === 0x1e ? 1 : 0;
   const end = line.charCodeAt(line.length - 1) === 0x0d ? line.length - 1 : line.length;
   const text = start === 0 && end === line.length ? line : line.slice(start, Math.max(start, end));
+  // Several forms start alike (JSON's `{`): the first that reads the line has it.
+  let startsAForm = false;
   for (const form of BY_LINE_START) {
-    if (text.startsWith(form.lineStart)) return form.parse(text, context);
+    if (!text.startsWith(form.lineStart)) continue;
+    startsAForm = true;
+    const reading = form.parse(text, context);
+    if (reading !== null) return reading;
   }
-  return parseTextLine(text, context);
+  return startsAForm ? null : parseTextLine(text, context);
 }
 
 /**
