@@ -27,3 +27,7 @@ export {
 export { InMemoryUnitFileSystem, type InMemoryEntry } from './in-memory-unit-file-system.js';
 export { execStartPrograms, programOf } from './exec-start.js';
 export { userIdFromPasswd } from './passwd.js';
+export {
+  filterOptionsConfiguration, runProperties, wouldBeAction, wouldBeDenials, SESSION_MARKER_CALL, FILTER_OPTION_SOURCE, ARCHITECTURES_OPTION_SOURCE,
+  type RunMode, type TransientProperty,
+} from './run-filter.js';
