@@ -9,3 +9,15 @@ export const ExitCode = {
   /** A bug: an error the program did not expect. */
   InternalError: 3,
 } as const;
+
+/** `run`'s exit codes, a CI gate's answer (README, "Test before you ship"); 2 and 3 as above. */
+export const RunExitCode = {
+  /** The command succeeded and made no call outside the filter. */
+  Pass: 0,
+  /** Calls outside the filter (not in the baseline). */
+  Denials: 1,
+  /** Records may have been lost: no pass can be given. */
+  Inconclusive: 4,
+  /** The command failed, and made no call outside the filter. */
+  CommandFailed: 5,
+} as const;

@@ -8,6 +8,7 @@ import { packageVersion } from '../package-root.js';
 import { registerExplainCommand } from './explain-command.js';
 import { registerGroupsCommands } from './groups-command.js';
 import { registerSuggestCommand } from './suggest-command.js';
+import { registerRunCommand } from './run-command.js';
 import { registerStoreCommands } from './store-commands.js';
 // The store's errors alone: loading src/store/index.js would load SQLite into every command.
 import { StoreError } from '../store/store-errors.js';
@@ -24,6 +25,7 @@ async function main(argv: string[]): Promise<void> {
     .configureOutput({ writeErr: (text) => process.stderr.write(escapeMessageForTerminal(text)) });
   registerExplainCommand(program);
   registerSuggestCommand(program);
+  registerRunCommand(program);
   registerGroupsCommands(program);
   registerStoreCommands(program);
   try {

@@ -1,10 +1,14 @@
 export { renderExplanationText, explanationTextChunks, renderDenialLine, describeSyscall, describeStats, describeOverflow } from './explanation-text.js';
 export { renderExplanationJson, explanationJsonChunks, renderDenialNdjson, type UnitAttribution } from './explanation-json.js';
 export { escapeForTerminal, escapeMessageForTerminal, formatCount, formatTime, COLOUR_PALETTE, PLAIN_PALETTE, type Palette } from './terminal-text.js';
-export { renderSuggestionText, renderSuggestionJson, dropInHeader, type SuggestionReport, type WithheldReason } from './suggestion-output.js';
+export { renderSuggestionText, renderSuggestionJson, suggestionFindingLines, suggestionJsonValue, dropInHeader, type SuggestionReport, type WithheldReason } from './suggestion-output.js';
 export { describeNote } from './denial-notes.js';
 export { describeGroupTableSource } from './group-table-source.js';
 export { describeUnitWarning } from './unit-warnings.js';
 export { describeSuggestWarning, type SuggestWarning } from './suggest-warnings.js';
 export { explainFinding } from './finding-reasons.js';
 export { renderGroupsJson, renderGroupsText, renderLookupJson, renderLookupText, type GroupListing, type SyscallLookup } from './groups-output.js';
+export {
+  renderRunText, renderRunJson, renderRunJunit, renderRunAnnotations, changelogLine, describeLoss, describeExit,
+  type RunReport, type RunVerdict, type CommandExit, type RecordLoss, type BaselineCall,
+} from './run-output.js';

@@ -85,8 +85,8 @@ function describeFinding(entry: SuggestionReport['findings'][number], unit: stri
   ];
 }
 
-/** The human report: each finding, then the drop-in and how to apply it. */
-export function renderSuggestionText(report: SuggestionReport, palette: Palette): string {
+/** The report's head: the unit, each finding and the warnings; run shows them too. */
+export function suggestionFindingLines(report: SuggestionReport, palette: Palette): string[] {
   const out = [
     palette.dim(`unit ${escapeForTerminal(report.unit)}: ${escapeForTerminal(report.howFound)}`),
     palette.dim(`files: ${escapeForTerminal(report.filesFrom)}; groups: ${escapeForTerminal(describeGroupTableSource(report.groupsSource))}`),
@@ -97,6 +97,12 @@ export function renderSuggestionText(report: SuggestionReport, palette: Palette)
   if (unverified > 0) {
     out.push(palette.warning(`warning: ${unverified} ${unverified === 1 ? 'call was' : 'calls were'} left out of the drop-in: nothing proves the kernel logged ${unverified === 1 ? 'it' : 'them'}. Run this on the host that logged ${unverified === 1 ? 'it' : 'them'} (or give --root an image with its journal), name auditd's log, or, for a log whose origin you know, --trust-input (docs/security.md)`));
   }
+  return out;
+}
+
+/** The human report: each finding, then the drop-in and how to apply it. */
+export function renderSuggestionText(report: SuggestionReport, palette: Palette): string {
+  const out = suggestionFindingLines(report, palette);
   if (report.dropIn) {
     out.push('', `# ${report.dropIn.path}`, report.dropIn.text.trimEnd(), '');
     if (report.written) out.push(`wrote ${report.written.path}${report.written.replaced ? ' (replacing the earlier one)' : ''}`);
@@ -110,8 +116,13 @@ export function renderSuggestionText(report: SuggestionReport, palette: Palette)
 
 /** `suggest --json`. Part of the public interface (README). */
 export function renderSuggestionJson(report: SuggestionReport): string {
+  return `${safeJson(suggestionJsonValue(report), 2)}\n`;
+}
+
+/** The value `suggest --json` prints; run's JSON is this and more. */
+export function suggestionJsonValue(report: SuggestionReport): Record<string, unknown> {
   const added = report.dropIn?.added ?? {};
-  return `${safeJson({
+  return {
     unit: report.unit,
     how_found: report.howFound,
     files_from: report.filesFrom,
@@ -141,5 +152,5 @@ export function renderSuggestionJson(report: SuggestionReport): string {
     written: report.written,
     warnings: report.warnings.map(describeSuggestWarning),
     warning_codes: report.warnings,
-  }, 2)}\n`;
+  };
 }
