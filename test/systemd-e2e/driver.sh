@@ -17,6 +17,16 @@ max_runs=4
 
 say() { echo "driver: $*"; echo "driver: $*" >/dev/console; }
 
+# A case with a `script` runs it instead of the loop below (the `run` cases), with the tool's
+# command line in $SECCOMP_EXPLAIN and the output directory in $OUT.
+if [ -x /e2e/case/script ]; then
+  say "case $(basename "$(readlink -f /e2e/case)"): script"
+  SECCOMP_EXPLAIN="${tool[*]}" OUT=$out /e2e/case/script >"$out/script.log" 2>&1
+  echo "script_rc=$?" >"$out/done"
+  say "done"
+  exit 0
+fi
+
 units=(/e2e/case/*.service)
 if [ ${#units[@]} != 1 ] || [ ! -f "${units[0]}" ]; then
   say "need exactly one unit in the case"
