@@ -32,6 +32,49 @@ interface Expectation {
   }[];
 }
 
+/**
+ * A `run` case's expect.json (a case with a `script`): per step of the script, run's exit
+ * status, lines of its report (stderr) and of the command's own output, and from its --json
+ * the verdict and the calls outside the filter ("ABI syscall").
+ */
+interface ScriptExpectation {
+  steps: Record<string, {
+    exit: number;
+    said?: string[];
+    output?: string[];
+    verdict?: string;
+    calls?: string[];
+    /** Files the script wrote, each with a pattern its text must match. */
+    file_matches?: Record<string, string>;
+  }>;
+}
+
+/** Checks what a `run` case's script left in `out`, step by step. */
+function checkScriptCase(expected: ScriptExpectation, out: string, where: string): void {
+  const text = (name: string): string => readFileSync(join(out, name), 'utf8');
+  for (const [name, want] of Object.entries(expected.steps)) {
+    const what = `step ${name} ${where}`;
+    const report = text(`${name}.err`);
+    expect(text(`${name}.rc`).trim(), `${what}: run's exit status; it said:\n${report}`).toBe(String(want.exit));
+    for (const line of want.said ?? []) expect(report.split('\n'), `${what}: run said`).toContain(line);
+    for (const line of want.output ?? []) expect(text(`${name}.out`).split('\n'), `${what}: the command's own output`).toContain(line);
+    if (want.verdict !== undefined || want.calls !== undefined) {
+      const json = JSON.parse(text(`${name}.json`)) as { verdict: string; findings: { abi: string; syscall: string }[] };
+      if (want.verdict !== undefined) expect(json.verdict, `${what}: verdict`).toBe(want.verdict);
+      if (want.calls !== undefined) expect(json.findings.map((finding) => `${finding.abi} ${finding.syscall}`).sort(), `${what}: calls outside the filter`).toEqual(want.calls);
+    }
+    for (const [file, pattern] of Object.entries(want.file_matches ?? {})) expect(text(file), `${what}: ${file}`).toMatch(new RegExp(pattern));
+  }
+}
+
+/** The host settings a case's host-sysctl changes for its boot, as they are now. */
+function hostSettings(caseDir: string): Record<string, string> {
+  const path = join(caseDir, 'host-sysctl');
+  if (!existsSync(path)) return {};
+  const keys = readFileSync(path, 'utf8').split('\n').filter((line) => /^[a-z]/.test(line)).map((line) => line.slice(0, line.indexOf('=')));
+  return Object.fromEntries(keys.map((key) => [key, readFileSync(join('/proc/sys', ...key.split('.')), 'utf8')]));
+}
+
 /** One run as driver.sh recorded it in run-N/. */
 interface Run {
   result: Record<string, string>;
@@ -129,7 +172,7 @@ if (missing !== null && MODE === 'required') {
     it.each(caseNames)('%s', () => {});
   });
 } else {
-  describe('seccomp-explain suggest --write on a real systemd 252 in systemd-nspawn', () => {
+  describe('seccomp-explain suggest --write and run on a real systemd 252 in systemd-nspawn', () => {
     const work = mkdtempSync(join(tmpdir(), 'seccomp-explain-e2e-'));
 
     beforeAll(() => {
@@ -146,12 +189,20 @@ if (missing !== null && MODE === 'required') {
     it.each(caseNames)('%s', async (name) => {
       const caseDir = join(CASES, name);
       const unit = readdirSync(caseDir).find((file) => file.endsWith('.service')) ?? '';
-      const expected = JSON.parse(readFileSync(join(caseDir, 'expect.json'), 'utf8')) as Expectation;
       const out = join(work, name);
       const where = `(files in ${out})`;
 
+      const settingsBefore = hostSettings(caseDir);
       const { status, stderr } = await runCase(caseDir, out, CASE_TIMEOUT_MS - 5_000);
+      expect(hostSettings(caseDir), 'host settings the case changed are restored').toEqual(settingsBefore);
       expect(status, `run-case failed ${where}:\n${stderr}`).toBe(0);
+      if (existsSync(join(caseDir, 'script'))) {
+        expect(readFileSync(join(out, 'done'), 'utf8'), `the script finished ${where}`).toBe('script_rc=0\n');
+        checkScriptCase(JSON.parse(readFileSync(join(caseDir, 'expect.json'), 'utf8')) as ScriptExpectation, out, where);
+        rmSync(out, { recursive: true });
+        return;
+      }
+      const expected = JSON.parse(readFileSync(join(caseDir, 'expect.json'), 'utf8')) as Expectation;
 
       const runs = readRuns(out);
       expect(runs.map((run) => run.result.outcome), `outcomes of the runs ${where}`).toEqual(expected.runs.map((run) => run.outcome));
