@@ -184,7 +184,8 @@ export function renderRunJunit(report: RunReport): string {
   for (const { finding } of report.suggestion.findings) {
     const isNew = report.newFindings.includes(finding);
     const where = finding.source ? `${finding.source} ${finding.directive ?? ''}`.trim() : finding.cause;
-    testCase(`${describeSyscall(finding.summary)} stays inside the filter`, isNew ? `${describeSyscall(finding.summary)} is outside the filter (${where}); ${changelogLine(finding)}` : null);
+    const program = finding.summary.exe ?? finding.summary.comm ?? 'an unknown program';
+    testCase(`${describeSyscall(finding.summary)} stays inside the filter`, isNew ? `${program} called ${describeSyscall(finding.summary)}, outside the filter (${where}); ${changelogLine(finding)}` : null);
   }
   testCase('the kernel\'s records of the run are complete', report.losses.length > 0 ? report.losses.map(describeLoss).join('; ') : null);
   testCase(`${report.command.join(' ')} succeeds under the filter`, report.exit.code === 'exited' && report.exit.status === 0 ? null : `the command ${describeExit(report.exit)}`);
@@ -206,7 +207,10 @@ function annotationText(text: string): string {
 
 /** GitHub Actions workflow commands (`::error`), when GITHUB_ACTIONS=true. */
 export function renderRunAnnotations(report: RunReport): string {
-  const lines = report.newFindings.map((finding) => `::error title=seccomp-explain run::${annotationText(`${describeSyscall(finding.summary)} is outside the filter: ${changelogLine(finding)}`)}`);
+  const lines = report.newFindings.map((finding) => {
+    const program = finding.summary.exe ?? finding.summary.comm ?? 'an unknown program';
+    return `::error title=seccomp-explain run::${annotationText(`${escapeForTerminal(program)} called ${describeSyscall(finding.summary)}, outside the filter: ${changelogLine(finding)}`)}`;
+  });
   for (const loss of report.losses) lines.push(`::warning title=seccomp-explain run::${annotationText(describeLoss(loss))}`);
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
