@@ -11,7 +11,7 @@
 /** The reader a form's lines go to: the seccomp record reader, or the unit exit reader. */
 export type LogFormatReader = 'seccomp-record' | 'unit-exit';
 
-export type LogFormatId = 'auditd' | 'kernel' | 'journal-audit' | 'journal-json' | 'unit-exit';
+export type LogFormatId = 'auditd' | 'kernel' | 'journal-audit' | 'journal-json' | 'snappy-debug' | 'unit-exit';
 /** The forms the seccomp record reader has a parser for (src/records/parse-line.ts). */
 export type SeccompRecordFormatId = Exclude<LogFormatId, 'unit-exit'>;
 
@@ -98,6 +98,17 @@ export const LOG_FORMATS: readonly LogFormat[] = [
     ],
   },
   {
+    // snappy-debug's `= Seccomp =` report quotes the record on its `Log:` line (a lenient reading).
+    id: 'snappy-debug',
+    reader: 'seccomp-record',
+    markers: ['Log: auid='],
+    headers: ['Log: auid='],
+    auditdShape: 'never',
+    samples: [
+      'Log: auid=1000 uid=1000 gid=1000 ses=2 subj=snap.electron-builder-snap-test.electron-builder-snap-test pid=9794 comm="electron-builde" exe="/snap/electron-builder-snap-test/x1/app/electron-builder-snap-test" sig=0 arch=c000003e 330(pkey_alloc) compat=0 ip=0x7924dd90032b code=0x50000',
+    ],
+  },
+  {
     id: 'unit-exit',
     reader: 'unit-exit',
     // `/SYS` ends the exit status; `COREDUMP_UNIT` is a field of systemd-coredump's entries.
@@ -124,6 +135,9 @@ export function markersOf(formats: readonly LogFormat[]): string[] {
 
 /** Every marker of the seccomp record forms: the prefilter's default. */
 export const SECCOMP_RECORD_MARKERS: readonly string[] = markersOf(formatsReadBy('seccomp-record'));
+
+/** The markers of the seccomp record forms told by a header: text records, which a paste may wrap over lines. */
+export const TEXT_RECORD_MARKERS: readonly string[] = markersOf(formatsReadBy('seccomp-record').filter((format) => format.headers.length > 0));
 
 /** The markers of systemd's unit exit lines, asked for when the unit is being found. */
 export const UNIT_EXIT_MARKERS: readonly string[] = markersOf(formatsReadBy('unit-exit'));
