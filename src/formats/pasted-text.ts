@@ -13,8 +13,11 @@
 export const PASTE_JOIN = '\x1f';
 export const PASTE_JOIN_BYTE = 0x1f;
 
-/** Lines of a wrapped record the prefilter joins at most: the record's first and two more. */
-export const MAX_WRAPPED_LINES = 3;
+/**
+ * Lines of a wrapped record the prefilter joins at most. A kernel record is 200 to 400
+ * characters: wrapped at mail's 72 columns, quoted (`> `), it takes up to six lines.
+ */
+export const MAX_WRAPPED_LINES = 6;
 
 /** `code=`: the last field of every seccomp record form; a record line without it is incomplete. */
 export const LAST_FIELD = Buffer.from('code=');
@@ -65,7 +68,8 @@ function isQuoteByte(byte: number): boolean {
 
 /**
  * Whether the line at `[start, end)` reads as the next piece of a wrapped record: after any
- * quote marks, indent and `grep -n` number, a field (`name=`) or the audit id (`audit(`). The
+ * quote marks, indent and `grep -n` number, a field (`name=`), the audit id (`audit(`) or
+ * snappy-debug's syscall (`330(`). The
  * caller has made sure it holds no record marker and has not auditd's own line shape. Looks at
  * most PREFIX_LIMIT + NAME_LIMIT bytes.
  */
@@ -81,6 +85,10 @@ export function isContinuationInBytes(data: Buffer, start: number, end: number):
       while (at < limit && isQuoteByte(data[at] as number)) at++;
     }
   }
+  // snappy-debug prints the syscall as `330(pkey_alloc)`.
+  let number = at;
+  while (number < limit && isDigit(data[number] as number)) number++;
+  if (number > at && number < end && data[number] === OPEN_PARENTHESIS) return true;
   if (at >= limit) return false;
   const nameEnd = Math.min(end, at + NAME_LIMIT);
   let name = at;

@@ -18,7 +18,7 @@ export type PasteRepair =
   | 'shell-prompt'
   /** `**syscall=296**`, backticks: markdown inline formatting. */
   | 'markdown'
-  /** One record hard-wrapped over two or three lines (mail, forums, kernel lists), joined. */
+  /** One record hard-wrapped over several lines (mail, forums, kernel lists), joined. */
   | 'rewrapped'
   /** `...` or `…` in the record: decoded from the fields that are there. */
   | 'elided'
@@ -44,8 +44,11 @@ const HASH = 0x23;
 /** How many prefixes (quote marks, a prompt, a line number…) one line may carry before its record. */
 const MAX_PREFIXES = 8;
 
-/** `52:`, `52-` (a `grep -n` context line), `audit.log:52:`; never the start of a time `14:12:30`. */
-const LINE_NUMBER = /(?:[\w./-]{1,256}:)?\d{1,9}[:-](?!\d)/y;
+/**
+ * `52:`, `52-` (a `grep -n` context line), `audit.log:52:`; never the start of a time
+ * `14:12:30`, but before snappy-debug's `330(pkey_alloc)` on a wrapped line.
+ */
+const LINE_NUMBER = /(?:[\w./-]{1,256}:)?\d{1,9}[:-](?!\d)|\d{1,9}[:-](?=\d{1,10}\()/y;
 /** `$ `, `user@host:~/dir$ `, `root@host:~# `, `[user@host dir]$ `. */
 const SHELL_PROMPT = /(?:\$|[\w.-]{1,64}@[\w.-]{1,64}(?::[^\s$#]{0,256})?[$#]|\[[\w.-]{1,64}@[\w.-]{1,64}[^\]\n]{0,256}\][$#]) /y;
 
