@@ -36,6 +36,12 @@ describe('records copied from bug reports, forums, mail and other tools are read
         ...(denial.host === null ? {} : { host: denial.host }), repairs: repairsOf(denial.notes),
       }))).toEqual(expected);
       expect(stats.malformed).toBe(0);
+      // The text kept (and stored) reads back as the same record, repairs and all: the store re-reads it.
+      for (const denial of denials) {
+        const again = parseRecordLine(denial.text, { now: FIXTURE_NOW });
+        expect(again !== null && !isMalformed(again) ? { syscall: again.fields.syscall, repairs: again.repairs } : again)
+          .toEqual({ syscall: String(denial.nr), repairs: repairsOf(denial.notes) });
+      }
     });
   }
 

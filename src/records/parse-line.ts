@@ -3,7 +3,7 @@ import { parseAuditBody, parseInterpretedBody, type ParsedAuditBody, type Record
 import { parseAuditEventId, parseInterpretedEventId, validTime } from './audit-id.js';
 import type { AuditRecord, LineReading, MalformedRecord, RecordFormat } from './audit-record.js';
 import { PASTE_JOIN_BYTE, SECCOMP_RECORD_MARKERS } from '../formats/index.js';
-import { hasElision, pastedLines, repairPastedText, type PasteRepair } from './pasted-text.js';
+import { hasElision, repairPastedText, type PasteRepair } from './pasted-text.js';
 import type { RecordOrigin } from './record-origin.js';
 import { journalOrigin, textOrigin, UNFRAMED_TEXT } from './record-origin.js';
 import { parseSyslogPrefix, type SyslogPrefix } from './syslog-prefix.js';
@@ -437,10 +437,10 @@ function readPasted(line: string, context: ParseContext, strict: LineReading): L
  */
 function parseJoinedLine(line: string, context: ParseContext): LineReading {
   const repaired = repairPastedText(line);
-  const original = pastedLines(line);
   if (holdsMarker(line)) {
+    // The text kept is the joined line itself, which reads back the same (the store re-reads it).
     const reading = parseTextLine(repaired.text, repaired.repairs.includes('elided') ? { ...context, elided: true } : context);
-    if (reading !== null && !('malformed' in reading)) return withRepairs({ ...reading, text: original }, repaired.repairs);
+    if (reading !== null && !('malformed' in reading)) return withRepairs({ ...reading, text: line }, repaired.repairs);
   }
   const firstEnd = line.indexOf('\x1f', 1);
   return parseRecordLine(firstEnd === -1 ? line.slice(1) : line.slice(1, firstEnd), context);

@@ -156,8 +156,3 @@ export function repairPastedText(line: string): RepairedText {
 export function hasElision(text: string): boolean {
   return text.includes('…') || text.includes('...');
 }
-
-/** The lines of a joined record as the input held them, for the record's `text`. */
-export function pastedLines(line: string): string {
-  return line.startsWith(PASTE_JOIN) ? line.slice(1).split(PASTE_JOIN).join('\n') : line;
-}
