@@ -1,4 +1,4 @@
-import type { Denial } from '../decode/index.js';
+import type { Denial, DenialNote } from '../decode/index.js';
 import type { RecordFormat, RecordOrigin, SenderTag, UnitExitRecord } from '../records/index.js';
 
 /**
@@ -42,7 +42,12 @@ export type UnverifiedReason =
   /** A journal entry from a transport or process any local user can use. */
   | 'journal-client'
   /** Read back from the history store, which keeps no origin. */
-  | 'stored';
+  | 'stored'
+  /**
+   * Read leniently, as pasted text (a `repaired-paste` note): the repairs may have misread it,
+   * so `--trust-input` does not vouch for it; only a matching entry of a trusted log does.
+   */
+  | 'repaired-paste';
 
 export function isTrusted(verification: Verification): boolean {
   return verification.code !== 'unverified' && verification.code !== 'impossible-sender';
@@ -50,7 +55,12 @@ export function isTrusted(verification: Verification): boolean {
 
 /** Whether a confirmation or `--trust-input` may still vouch for it. */
 export function canBeVouchedFor(verification: Verification): boolean {
-  return verification.code === 'unverified';
+  return verification.code === 'unverified' && verification.reason !== 'repaired-paste';
+}
+
+/** Whether a denial was read leniently, as pasted text. */
+function wasRepaired(denial: { notes?: readonly DenialNote[] }): boolean {
+  return denial.notes !== undefined && denial.notes.some((note) => note.code === 'repaired-paste');
 }
 
 function senderText(sender: SenderTag): string {
@@ -68,9 +78,10 @@ function senderCanLogRecord(format: RecordFormat, sender: SenderTag): boolean {
 }
 
 /** How far a record's own line vouches for it, given what vouches for its input. */
-export function verifyDenial(denial: Pick<Denial, 'format' | 'origin'>, input: InputProvenance): Verification {
+export function verifyDenial(denial: Pick<Denial, 'format' | 'origin'> & Partial<Pick<Denial, 'notes'>>, input: InputProvenance): Verification {
   const origin = denial.origin;
   if (origin === undefined) return { code: 'unverified', reason: 'stored' };
+  if (wasRepaired(denial)) return { code: 'unverified', reason: 'repaired-paste' };
   if (origin.channel === 'journal') {
     if (origin.framed || (origin.transport !== 'kernel' && origin.transport !== 'audit')) return { code: 'unverified', reason: 'journal-client' };
     return input.code === 'own-journal' ? { code: 'journal-transport', transport: origin.transport } : { code: 'unverified', reason: 'journal-copy' };

@@ -161,7 +161,7 @@ function identifyInterpreted(record: AuditRecord, options: DecodeOptions, notes:
 
 /** Decodes one record's numbers: ABI, syscall name, action, signal, ids. Pure. */
 export function decodeRecord(record: AuditRecord, options: DecodeOptions): DecodeResult {
-  const notes: DenialNote[] = [];
+  const notes: DenialNote[] = record.repairs ? [{ code: 'repaired-paste', repairs: [...record.repairs] }] : [];
   const identity = record.interpreted
     ? identifyInterpreted(record, options, notes)
     : identifyRaw(record, options, notes);

@@ -11,7 +11,7 @@
 /** The reader a form's lines go to: the seccomp record reader, or the unit exit reader. */
 export type LogFormatReader = 'seccomp-record' | 'unit-exit';
 
-export type LogFormatId = 'auditd' | 'kernel' | 'journal-audit' | 'journal-json' | 'auditbeat' | 'laurel' | 'seccomp-explain-ndjson' | 'unit-exit';
+export type LogFormatId = 'auditd' | 'kernel' | 'journal-audit' | 'journal-json' | 'auditbeat' | 'laurel' | 'seccomp-explain-ndjson' | 'snappy-debug' | 'unit-exit';
 /** The forms the seccomp record reader has a parser for (src/records/parse-line.ts). */
 export type SeccompRecordFormatId = Exclude<LogFormatId, 'unit-exit'>;
 
@@ -134,6 +134,17 @@ export const LOG_FORMATS: readonly LogFormat[] = [
     auditdShape: 'never',
     samples: [
       '{"time":"2026-11-23T13:15:03.032Z","serial":13,"host":"web1","pid":13052,"comm":"seccomp-trigger","exe":"/tmp/sc-fixtures/x86_64/seccomp-trigger","uid":0,"user":null,"auid":null,"arch":"c000003e","abi":"x86_64","nr":160,"syscall":"setrlimit","action":"kill_process","code":"0x80000000","signal":"SIGSYS","compat":false,"ip":"0x7f4c0ab80829","format":"kernel","notes":[],"note_codes":[]}',
+      ],
+    },
+    {
+    // snappy-debug's `= Seccomp =` report quotes the record on its `Log:` line (a lenient reading).
+    id: 'snappy-debug',
+    reader: 'seccomp-record',
+    markers: ['Log: auid='],
+    headers: ['Log: auid='],
+    auditdShape: 'never',
+    samples: [
+      'Log: auid=1000 uid=1000 gid=1000 ses=2 subj=snap.electron-builder-snap-test.electron-builder-snap-test pid=9794 comm="electron-builde" exe="/snap/electron-builder-snap-test/x1/app/electron-builder-snap-test" sig=0 arch=c000003e 330(pkey_alloc) compat=0 ip=0x7924dd90032b code=0x50000',
     ],
   },
   {
@@ -163,6 +174,9 @@ export function markersOf(formats: readonly LogFormat[]): string[] {
 
 /** Every marker of the seccomp record forms: the prefilter's default. */
 export const SECCOMP_RECORD_MARKERS: readonly string[] = markersOf(formatsReadBy('seccomp-record'));
+
+/** The markers of the seccomp record forms told by a header: text records, which a paste may wrap over lines. */
+export const TEXT_RECORD_MARKERS: readonly string[] = markersOf(formatsReadBy('seccomp-record').filter((format) => format.headers.length > 0));
 
 /** The markers of systemd's unit exit lines, asked for when the unit is being found. */
 export const UNIT_EXIT_MARKERS: readonly string[] = markersOf(formatsReadBy('unit-exit'));

@@ -25,6 +25,8 @@ export interface ParsedAuditBody {
   fields: RecordFields;
   /** ENRICHED fields (upper-case keys after the 0x1d separator, or glued on when it was lost). */
   enriched: Record<string, string>;
+  /** True when the ENRICHED fields were glued to `code=`, their 0x1d separator lost (a paste). */
+  lostSeparator: boolean;
 }
 
 /**
@@ -125,6 +127,7 @@ export function parseAuditBody(body: string): ParsedAuditBody {
   const separatorAt = body.indexOf(SEPARATOR_GROUP);
   const raw = separatorAt === -1 ? body : body.slice(0, separatorAt);
   let enrichedText = separatorAt === -1 ? '' : body.slice(separatorAt + 1);
+  let lostSeparator = false;
   const values: (string | undefined)[] = new Array<string | undefined>(SECCOMP_FIELD_ORDER.length);
   for (let at = 0; at < raw.length;) {
     const field = fieldAt(raw, at);
@@ -136,7 +139,10 @@ export function parseAuditBody(body: string): ParsedAuditBody {
       if (field === CODE_FIELD) {
         let value = raw.slice(valueStart, valueEnd);
         const glued = GLUED_ENRICHED.exec(value);
-        if (glued) value = glued[1] as string;
+        if (glued) {
+          value = glued[1] as string;
+          lostSeparator = true;
+        }
         enrichedText = `${glued ? (glued[2] as string) : ''}${raw.slice(valueEnd)} ${enrichedText}`;
         values[field] = unquoteValue(key, value);
       } else if (valueEnd - valueStart >= 2 && raw.charCodeAt(valueStart) === QUOTE && raw.charCodeAt(valueEnd - 1) === QUOTE) {
@@ -160,7 +166,7 @@ export function parseAuditBody(body: string): ParsedAuditBody {
       enriched[key] = unquoteValue(key, token.slice(equals + 1));
     }
   }
-  return { fields, enriched };
+  return { fields, enriched, lostSeparator };
 }
 
 /**

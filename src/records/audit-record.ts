@@ -1,5 +1,6 @@
 import type { RecordOrigin } from './record-origin.js';
 import type { RecordFields } from './audit-fields.js';
+import type { PasteRepair } from './pasted-text.js';
 
 /** Which textual form a record was read from. Part of the `--ndjson` interface. */
 export type RecordFormat =
@@ -20,7 +21,9 @@ export type RecordFormat =
   /** Auditbeat / Elastic Agent auditd events (`event.action: violated-seccomp-policy`). */
   | 'auditbeat'
   /** laurel's JSON lines (`"SECCOMP": [{…}]`). */
-  | 'laurel';
+  | 'laurel'
+  /** The record as snappy-debug's `= Seccomp =` report quotes it: `Log: auid=… 330(pkey_alloc) …`. */
+  | 'snappy-debug';
 
 /** One seccomp audit record as read from one line, before any decoding of its numbers. */
 export interface AuditRecord {
@@ -41,6 +44,11 @@ export interface AuditRecord {
   origin: RecordOrigin;
   /** The line the record came from. */
   text: string;
+  /**
+   * Present only on a lenient reading: what was repaired to read a record pasted, quoted or
+   * re-printed by someone else. Such a record is never trusted (src/analysis/record-trust.ts).
+   */
+  repairs?: PasteRepair[];
 }
 
 /** A line that announced itself as a seccomp record but could not be read as one. */

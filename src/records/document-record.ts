@@ -14,7 +14,7 @@ const SHIPPED: RecordOrigin = Object.freeze({ channel: 'text', sender: null, fra
 /** Every record form, so that a form named by seccomp-explain's NDJSON is checked to be one. */
 const RECORD_FORMATS: Record<RecordFormat, true> = {
   kernel: true, 'kernel-abend': true, 'journal-audit': true, auditd: true, 'auditd-enriched': true,
-  'ausearch-interpreted': true, 'journal-json': true, auditbeat: true, laurel: true,
+  'ausearch-interpreted': true, 'journal-json': true, auditbeat: true, laurel: true, 'snappy-debug': true,
 };
 
 /** The line last parsed, and what it parsed to: the document forms are tried in turn on one line. */

@@ -1,8 +1,10 @@
 import { auditdTypeStartInText, formatsReadBy, isAuditdRecordType, type LogFormat, type SeccompRecordFormatId } from '../formats/index.js';
 import { parseAuditBody, parseInterpretedBody, type ParsedAuditBody, type RecordFields } from './audit-fields.js';
 import { parseAuditEventId, parseInterpretedEventId, validTime } from './audit-id.js';
-import type { LineReading, MalformedRecord, RecordFormat } from './audit-record.js';
+import type { AuditRecord, LineReading, MalformedRecord, RecordFormat } from './audit-record.js';
 import { parseAuditbeatLine, parseLaurelLine, parseSeccompExplainNdjsonLine } from './document-record.js';
+import { PASTE_JOIN_BYTE, SECCOMP_RECORD_MARKERS } from '../formats/index.js';
+import { hasElision, repairPastedText, type PasteRepair } from './pasted-text.js';
 import type { RecordOrigin } from './record-origin.js';
 import { journalOrigin, textOrigin, UNFRAMED_TEXT } from './record-origin.js';
 import { parseSyslogPrefix, type SyslogPrefix } from './syslog-prefix.js';
@@ -10,6 +12,11 @@ import { parseSyslogPrefix, type SyslogPrefix } from './syslog-prefix.js';
 export interface ParseContext {
   /** "Now", in ms since the epoch: gives the year to syslog stamps, which have none. */
   now: number;
+  /**
+   * Set by the lenient reading of a record with an elision (src/records/pasted-text.ts): only
+   * `syscall=` is required, the fields cut out are left unknown.
+   */
+  elided?: boolean;
 }
 
 function hasAny(values: Record<string, string>): boolean {
@@ -21,6 +28,22 @@ function malformed(reason: string, text: string): MalformedRecord {
   return { malformed: true, reason, text };
 }
 
+/** The record with `repairs` added to those it has, each once; the record itself when there are none. */
+function withRepairs(record: AuditRecord, repairs: readonly PasteRepair[]): AuditRecord {
+  if (repairs.length === 0) return record;
+  const merged = [...(record.repairs ?? [])];
+  for (const repair of repairs) if (!merged.includes(repair)) merged.push(repair);
+  return { ...record, repairs: merged };
+}
+
+/** What a record's own reading repaired: a lost ENRICHED separator, a stamp a log never writes. */
+function ownRepairs(parsed: ParsedAuditBody, prefix: SyslogPrefix | null): PasteRepair[] {
+  const repairs: PasteRepair[] = [];
+  if (parsed.lostSeparator) repairs.push('lost-separator');
+  if (prefix?.repair) repairs.push(prefix.repair);
+  return repairs;
+}
+
 /**
  * Reads a raw record body and checks it has the fields a SECCOMP record cannot be read
  * without; a legacy (type=1701) record has no arch= or code= to require.
@@ -28,9 +51,9 @@ function malformed(reason: string, text: string): MalformedRecord {
 const REQUIRED_FIELDS: readonly (keyof RecordFields)[] = ['arch', 'syscall', 'code'];
 const REQUIRED_LEGACY_FIELDS: readonly (keyof RecordFields)[] = ['syscall'];
 
-function readBody(body: string, line: string, legacy = false): ParsedAuditBody | MalformedRecord {
+function readBody(body: string, line: string, legacy = false, elided = false): ParsedAuditBody | MalformedRecord {
   const parsed = parseAuditBody(body);
-  for (const name of legacy ? REQUIRED_LEGACY_FIELDS : REQUIRED_FIELDS) {
+  for (const name of legacy || elided ? REQUIRED_LEGACY_FIELDS : REQUIRED_FIELDS) {
     if (parsed.fields[name] === undefined || parsed.fields[name] === '') return malformed(`no ${name}= field`, line);
   }
   return parsed;
@@ -92,7 +115,7 @@ function findKernelHeader(line: string): (AuditIdHeader & { at: number; legacy: 
 }
 
 /** `… audit: type=1326 audit(T:S): body` (and the legacy 1701 form) with any prefix. */
-function parseKernelLine(line: string, prefix: SyslogPrefix | null): LineReading {
+function parseKernelLine(line: string, prefix: SyslogPrefix | null, elided = false): LineReading {
   const header = findKernelHeader(line);
   if (!header) return null;
   const legacy = header.legacy;
@@ -101,10 +124,10 @@ function parseKernelLine(line: string, prefix: SyslogPrefix | null): LineReading
   if (legacy && !/(^| )reason="?seccomp"?( |$)/.test(body)) return null;
   const id = parseAuditEventId(header.id);
   if (!id) return malformed(`unreadable event id audit(${header.id})`, line);
-  const parsed = readBody(body, line, legacy);
+  const parsed = readBody(body, line, legacy, elided);
   if ('malformed' in parsed) return parsed;
   const { fields, enriched } = parsed;
-  return {
+  return withRepairs({
     format: legacy ? 'kernel-abend' : 'kernel',
     time: id.time,
     timePrecise: true,
@@ -115,7 +138,7 @@ function parseKernelLine(line: string, prefix: SyslogPrefix | null): LineReading
     interpreted: false,
     origin: textOrigin(line, prefix, recordStart),
     text: line,
-  };
+  }, ownRepairs(parsed, prefix));
 }
 
 /** Whether a character is one that a regular expression's `\s` matches. */
@@ -147,7 +170,7 @@ function auditdOrigin(line: string, headerIndex: number): RecordOrigin {
 }
 
 /** auditd `audit.log` lines, ausearch raw output, ENRICHED, `node=` prefixed; `ausearch -i`. */
-function parseAuditdLine(line: string): LineReading {
+function parseAuditdLine(line: string, context: ParseContext): LineReading {
   const found = findAuditIdHeader(line, AUDITD_OPENING, true, (at) => auditdHostBefore(line, at) !== undefined);
   if (!found) return null;
   const host = auditdHostBefore(line, found.at) ?? null;
@@ -155,11 +178,13 @@ function parseAuditdLine(line: string): LineReading {
   const body = line.slice(found.bodyStart);
   const id = parseAuditEventId(found.id);
   if (id) {
-    const parsed = readBody(body, line);
+    const parsed = readBody(body, line, false, context.elided);
     if ('malformed' in parsed) return parsed;
     const { fields, enriched } = parsed;
     const format: RecordFormat = hasAny(enriched) ? 'auditd-enriched' : 'auditd';
-    return { format, time: id.time, timePrecise: true, serial: id.serial, host, fields, enriched, interpreted: false, origin, text: line };
+    const record: AuditRecord = { format, time: id.time, timePrecise: true, serial: id.serial, host, fields, enriched, interpreted: false, origin, text: line };
+    if (parsed.lostSeparator) record.repairs = ['lost-separator'];
+    return record;
   }
   const interpretedId = parseInterpretedEventId(found.id);
   if (interpretedId.serial === null) return malformed(`unreadable event id audit(${found.id})`, line);
@@ -200,13 +225,13 @@ function journalAuditBodyStart(line: string): number {
  * journald's audit transport in text form: `Mar 16 14:12:30 host audit[2999066]: SECCOMP …`,
  * and the same body however a syslog daemon or `journalctl -o cat` frames it.
  */
-function parseJournalAuditLine(line: string, prefix: SyslogPrefix | null): LineReading {
+function parseJournalAuditLine(line: string, prefix: SyslogPrefix | null, elided = false): LineReading {
   const bodyStart = journalAuditBodyStart(line);
   if (bodyStart === -1) return null;
-  const parsed = readBody(line.slice(bodyStart), line);
+  const parsed = readBody(line.slice(bodyStart), line, false, elided);
   if ('malformed' in parsed) return parsed;
   const { fields, enriched } = parsed;
-  return {
+  return withRepairs({
     format: 'journal-audit',
     time: prefix?.time ?? null,
     timePrecise: prefix?.precise ?? false,
@@ -217,6 +242,37 @@ function parseJournalAuditLine(line: string, prefix: SyslogPrefix | null): LineR
     interpreted: false,
     origin: textOrigin(line, prefix, bodyStart - 'SECCOMP '.length),
     text: line,
+  }, ownRepairs(parsed, prefix));
+}
+
+/** snappy-debug's report line: `Log: ` and the record's body, its syscall printed `330(pkey_alloc)`. */
+const SNAPPY_DEBUG_LOG = 'Log: auid=';
+/** The syscall as snappy-debug prints it, a word of its own: the number, its name in parentheses. */
+const SNAPPY_DEBUG_SYSCALL = / (\d{1,10})\([\w]{1,64}\)(?= |$)/;
+
+/**
+ * snappy-debug's `= Seccomp =` block quotes the kernel's record on its `Log:` line with the
+ * `syscall=` key replaced by `NUMBER(name)`; the name is snappy-debug's, the number is decoded
+ * through our tables as any other. The block's `Time:` line, a line before, is not read.
+ */
+function parseSnappyDebugLine(line: string, context: ParseContext): LineReading {
+  const at = line.indexOf(SNAPPY_DEBUG_LOG);
+  if (at === -1 || (at > 0 && !isWhitespace(line.charCodeAt(at - 1)))) return null;
+  const body = line.slice(at + 'Log: '.length).replace(SNAPPY_DEBUG_SYSCALL, ' syscall=$1');
+  const parsed = readBody(body, line, false, context.elided);
+  if ('malformed' in parsed) return parsed;
+  return {
+    format: 'snappy-debug',
+    time: null,
+    timePrecise: false,
+    serial: null,
+    host: null,
+    fields: parsed.fields,
+    enriched: parsed.enriched,
+    interpreted: false,
+    origin: { channel: 'text', sender: null, framed: true },
+    text: line,
+    repairs: ['quoted-by-tool'],
   };
 }
 
@@ -287,11 +343,12 @@ type RecordParser = (text: string, context: ParseContext) => LineReading;
 const PARSERS: Record<SeccompRecordFormatId, RecordParser> = {
   'journal-json': parseJournalJsonLine,
   auditd: parseAuditdLine,
-  kernel: (text, context) => parseKernelLine(text, parseSyslogPrefix(text, context.now)),
-  'journal-audit': (text, context) => parseJournalAuditLine(text, parseSyslogPrefix(text, context.now)),
+  kernel: (text, context) => parseKernelLine(text, parseSyslogPrefix(text, context.now), context.elided),
+  'journal-audit': (text, context) => parseJournalAuditLine(text, parseSyslogPrefix(text, context.now), context.elided),
   auditbeat: parseAuditbeatLine,
   laurel: parseLaurelLine,
   'seccomp-explain-ndjson': parseSeccompExplainNdjsonLine,
+  'snappy-debug': parseSnappyDebugLine,
 };
 
 function parserOf(format: LogFormat): RecordParser {
@@ -312,11 +369,15 @@ const parseAuditdShaped = AUDITD_SHAPED[0] as RecordParser;
 
 /**
  * Reads one line of any supported log form. Returns the record, a malformed marker for a line
- * that announces a seccomp record but is damaged, or null for any other line.
+ * that announces a seccomp record but is damaged, or null for any other line. A record
+ * pasted somewhere and copied back (quoted, wrapped, marked up) is read leniently, with what
+ * was repaired (src/records/pasted-text.ts).
  */
 export function parseRecordLine(line: string, context: ParseContext): LineReading {
-  // A trailing CR (CRLF files); a leading RS (`journalctl -o json-seq`).
-  const start = line.charCodeAt(0) === 0x1e ? 1 : 0;
+  // A trailing CR (CRLF files); a leading RS (`journalctl -o json-seq`); a joined wrapped record.
+  const first = line.charCodeAt(0);
+  if (first === PASTE_JOIN_BYTE) return parseJoinedLine(line, context);
+  const start = first === 0x1e ? 1 : 0;
   const end = line.charCodeAt(line.length - 1) === 0x0d ? line.length - 1 : line.length;
   const text = start === 0 && end === line.length ? line : line.slice(start, Math.max(start, end));
   // Several forms start alike (JSON's `{`): the first that reads the line has it.
@@ -327,17 +388,28 @@ export function parseRecordLine(line: string, context: ParseContext): LineReadin
     const reading = form.parse(text, context);
     if (reading !== null) return reading;
   }
-  return startsAForm ? null : parseTextLine(text, context);
+  return startsAForm ? null : parseTextLine(text, context, true);
 }
 
 /**
  * Every form not told by its line start. A line of auditd's shape (src/formats/auditd-line-shape.ts)
  * is only the record its own type says, as the byte prefilter reads it: a record quoted inside
  * another auditd line is none. Any other line goes to the first form whose header it holds.
+ * When `lenient`, a record the strict reading could not read, or read behind a prefix, is
+ * read again as pasted text.
  */
-function parseTextLine(text: string, context: ParseContext): LineReading {
+function parseTextLine(text: string, context: ParseContext, lenient = false): LineReading {
   const auditdTypeAt = auditdTypeStartInText(text);
-  if (auditdTypeAt !== -1) return isAuditdRecordType(text, auditdTypeAt) ? parseAuditdShaped(text, context) : null;
+  if (auditdTypeAt !== -1) {
+    if (!isAuditdRecordType(text, auditdTypeAt)) return null;
+    const reading = parseAuditdShaped(text, context);
+    return lenient && reading !== null && 'malformed' in reading ? readPasted(text, context, reading) : reading;
+  }
+  const reading = parseByHeader(text, context);
+  return lenient ? readPasted(text, context, reading) : reading;
+}
+
+function parseByHeader(text: string, context: ParseContext): LineReading {
   for (const form of BY_HEADER) {
     for (const header of form.headers) {
       if (text.includes(header)) return form.parse(text, context);
@@ -345,4 +417,40 @@ function parseTextLine(text: string, context: ParseContext): LineReading {
   }
   if (/type=1326\b/.test(text)) return malformed('kernel record without its audit(...) id', text);
   return null;
+}
+
+/** Whether the text holds one of the prefilter's markers: a lenient reading reads no other line. */
+function holdsMarker(text: string): boolean {
+  return SECCOMP_RECORD_MARKERS.some((marker) => text.includes(marker));
+}
+
+/**
+ * The lenient reading of a line the strict reading gave `strict` for: a record that starts
+ * its line is kept as read; otherwise the line is repaired as pasted text and read again,
+ * strictly. The repaired reading is taken when it is a record; else the strict one stands.
+ */
+function readPasted(line: string, context: ParseContext, strict: LineReading): LineReading {
+  const read = strict !== null && !('malformed' in strict);
+  if (read && !strict.origin.framed && !hasElision(line)) return strict;
+  if (!read && !holdsMarker(line)) return strict;
+  const repaired = repairPastedText(line);
+  if (repaired.repairs.length === 0) return strict;
+  const reading = parseTextLine(repaired.text, repaired.repairs.includes('elided') ? { ...context, elided: true } : context);
+  if (reading === null || 'malformed' in reading) return strict ?? reading;
+  return withRepairs({ ...reading, text: line }, repaired.repairs);
+}
+
+/**
+ * A record the prefilter joined from the lines a paste wrapped it over (src/formats/pasted-text.ts).
+ * Read as one line; when the joined text is no record, its first line alone is read.
+ */
+function parseJoinedLine(line: string, context: ParseContext): LineReading {
+  const repaired = repairPastedText(line);
+  if (holdsMarker(line)) {
+    // The text kept is the joined line itself, which reads back the same (the store re-reads it).
+    const reading = parseTextLine(repaired.text, repaired.repairs.includes('elided') ? { ...context, elided: true } : context);
+    if (reading !== null && !('malformed' in reading)) return withRepairs({ ...reading, text: line }, repaired.repairs);
+  }
+  const firstEnd = line.indexOf('\x1f', 1);
+  return parseRecordLine(firstEnd === -1 ? line.slice(1) : line.slice(1, firstEnd), context);
 }

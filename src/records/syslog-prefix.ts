@@ -6,6 +6,8 @@ export interface SyslogPrefix {
   host: string | null;
   /** Where the syslog tag (`kernel:`, `audit[5]:`) would start; null for a form that has none (dmesg -T). */
   tagStart: number | null;
+  /** Set for a prefix a log never writes itself: a paste's or a viewer's (src/records/pasted-text.ts). */
+  repair?: 'stampless-syslog' | 'bare-time-stamp';
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -22,6 +24,13 @@ const FULL_STAMP = /^[A-Z][a-z]{2} (\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(\.
 const UNIX_STAMP = /^(\d{9,11})\.(\d{1,6}) (\S+) /;
 /** `[Mon Nov 23 12:27:46 2026] …` (dmesg -T, local time). */
 const DMESG_HUMAN_STAMP = /^\[[A-Z][a-z]{2} ([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d) (\d{4})\] /;
+
+/** A syslog tag and its colon (`kernel: `, `audit[5]: `), looked ahead at: what makes the words before it a prefix. */
+const TAG_AHEAD = '(?=[^\\s\\[\\]:]{1,128}(?:\\[\\d{1,10}\\])?: )';
+/** `nas01 kernel: …`, `tower audit[5]: …`: a host and a tag, the stamp left out (pasted, or a forwarder's). */
+const HOST_WITHOUT_STAMP = new RegExp(`^([\\w.-]{1,253}) ${TAG_AHEAD}`);
+/** `14:12:30 kernel: …`: a journal viewer's export, the time of day and the tag, no date. */
+const BARE_TIME = new RegExp(`^\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})? ${TAG_AHEAD}`);
 
 function fractionMillis(fraction: string | undefined): number {
   return fraction ? Math.floor(Number(`0${fraction}`) * 1000) : 0;
@@ -75,5 +84,9 @@ export function parseSyslogPrefix(line: string, now: number): SyslogPrefix | nul
     const time = new Date(Number(human[6]), month, Number(human[2]), Number(human[3]), Number(human[4]), Number(human[5])).getTime();
     return { time: month === -1 ? null : time, precise: false, host: null, tagStart: null };
   }
+  const bareTime = BARE_TIME.exec(line);
+  if (bareTime) return { time: null, precise: false, host: null, tagStart: bareTime[0].length, repair: 'bare-time-stamp' };
+  const stampless = HOST_WITHOUT_STAMP.exec(line);
+  if (stampless) return { time: null, precise: false, host: stampless[1] as string, tagStart: stampless[0].length, repair: 'stampless-syslog' };
   return null;
 }
