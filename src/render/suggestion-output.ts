@@ -53,6 +53,7 @@ function unverifiedBecause(verification: Verification): string {
     case 'unverified':
       if (verification.reason === 'stored') return 'read from the store, and found in neither the journal nor auditd\'s log';
       if (verification.reason === 'journal-client') return 'a journal entry that any local program could have sent';
+      if (verification.reason === 'repaired-paste') return 'read leniently as pasted text (quoted, marked up, wrapped or cut), and found in neither the journal nor auditd\'s log: only a matching entry there can vouch for it';
       if (verification.reason === 'journal-copy') return 'journal JSON that seccomp-explain did not read from the journal itself, and found in neither the journal nor auditd\'s log';
       return 'a text line that any local user could have logged, found in neither the journal nor auditd\'s log';
     case 'impossible-sender':
