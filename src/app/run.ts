@@ -2,30 +2,25 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
-import {
-  DenialAggregator, emptyStats, isTrusted, verifyDenial, type DenialSummary, type InputProvenance, type Verification,
-} from '../analysis/index.js';
+import { DenialAggregator, type DenialSummary, type Verification } from '../analysis/index.js';
 import type { AbiRegistry, DecodeOptions, Denial } from '../decode/index.js';
-import { commandSource, fileSource, type InputSource } from '../input/index.js';
 import { packageVersion } from '../package-root.js';
 import {
   dropInHeader, type BaselineCall, type CommandExit, type RecordLoss, type RunReport, type RunVerdict,
 } from '../render/index.js';
 import {
-  attributeDenial, broadAlternative, compareVersions, filterOptionsConfiguration, runProperties, suggestDropIn, unitWarnings, wouldBeDenials,
+  attributeDenial, broadAlternative, filterOptionsConfiguration, runProperties, suggestDropIn, unitWarnings, wouldBeDenials,
   SESSION_MARKER_CALL, type Finding, type RunMode, type SystemdGroups, type TransientProperty, type UnitConfiguration,
 } from '../systemd/index.js';
 import { SYSTEM_UNIT_DIRECTORY } from './drop-in-writer.js';
-import { DEFAULT_AUDIT_LOG } from './host-logs.js';
-import { readDenials } from './read-denials.js';
+import {
+  actionsLogged, auditExcludeRules, kernelDropLines, readTrustedRecordsSince, requireSystemdWithSystemCallLog, systemdLogsErrnoDenials,
+} from './kernel-records.js';
 import { FileNotRead, readRegularFile } from './regular-file.js';
-import { fileProvenance, TRUSTED_JOURNAL_MATCHES } from './trusted-sources.js';
-import { hostRunsSystemd, loadUnit } from './unit-loading.js';
+import { loadUnit } from './unit-loading.js';
 import { tellSkippedFiles } from './unit-tree.js';
 import { UsageError } from './usage-error.js';
 
-/** The first systemd with SystemCallLog=. */
-export const SYSTEM_CALL_LOG_SINCE = '247';
 /** The PAM service each run's process opens: pam_loginuid gives it an audit session of its own (docs/run.md). */
 export const RUN_PAM_SERVICE = 'seccomp-explain-run';
 const RUN_PAM_FILE = `/etc/pam.d/${RUN_PAM_SERVICE}`;
@@ -37,10 +32,8 @@ const RUN_PAM_TEXT = [
   '',
 ].join('\n');
 const STATE_DIRECTORY = '/run/seccomp-explain';
-const ACTIONS_LOGGED = '/proc/sys/kernel/seccomp/actions_logged';
 /** How long to wait for the run's records to reach the journal after it ends. */
 const RECORD_WAIT_MS = 3_000;
-const COMMAND_TIMEOUT_MS = 10_000;
 /** Environment variables that describe the caller's own service, not the program's. */
 const OWN_SERVICE_VARIABLES = new Set(['NOTIFY_SOCKET', 'LISTEN_FDS', 'LISTEN_PID', 'LISTEN_FDNAMES', 'INVOCATION_ID', 'JOURNAL_STREAM', 'WATCHDOG_PID', 'WATCHDOG_USEC', 'MAINPID', 'MANAGERPID']);
 
@@ -59,26 +52,6 @@ export interface RunRequest {
   nativeAbi: string;
   /** `--baseline`: the calls an earlier run reported; only others fail the run. */
   baselineFile: string | null;
-}
-
-function runCommand(command: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(command, args, { encoding: 'utf8', timeout: COMMAND_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'] });
-  return { status: result.error ? null : result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
-}
-
-/** Root, systemd as PID 1, a systemd with SystemCallLog=: each missing one is one line with the fix. */
-function checkHost(): void {
-  if (process.getuid?.() !== 0) {
-    throw new UsageError('run starts the command as a systemd service, which needs root: sudo seccomp-explain run … (the command itself runs as you)');
-  }
-  if (!hostRunsSystemd()) {
-    throw new UsageError('run needs systemd as PID 1 to start the command as a transient service, and this host\'s PID 1 is not systemd (a container without systemd cannot work: README, "Test before you ship")');
-  }
-  const version = /^systemd (\d+(?:\.\d+)?)/.exec(runCommand('systemctl', ['--version']).stdout)?.[1] ?? null;
-  if (version === null) throw new UsageError('systemctl --version did not say which systemd this is');
-  if (compareVersions(version, SYSTEM_CALL_LOG_SINCE) < 0) {
-    throw new UsageError(`systemd ${version} has no SystemCallLog= (${SYSTEM_CALL_LOG_SINCE} and later), which run needs: run it on a newer system`);
-  }
 }
 
 /** The PAM service of the runs: written once, atomically; another file of that name is not ours to replace. */
@@ -123,38 +96,10 @@ function readBaseline(path: string): BaselineCall[] {
   });
 }
 
-function actionsLogged(): Set<string> {
-  try {
-    return new Set(readFileSync(ACTIONS_LOGGED, 'utf8').trim().split(/\s+/));
-  } catch {
-    return new Set();
-  }
-}
-
 /** The seccomp actions whose records the run needs, and the ones the kernel will not log. */
 function missingActions(mode: RunMode, logged: Set<string>): string[] {
   const needed = mode.code === 'log' ? ['log', 'kill_thread'] : ['log', 'kill_process', 'kill_thread'];
   return needed.filter((action) => !logged.has(action));
-}
-
-/** Audit rules that exclude records (auditctl -l), when auditctl is installed. */
-function excludeRules(): string[] {
-  const listed = runCommand('auditctl', ['-l']);
-  if (listed.status !== 0) return [];
-  return listed.stdout.split('\n').filter((rule) => /\bexclude\b/.test(rule));
-}
-
-function auditdRuns(): boolean {
-  return runCommand('pidof', ['auditd']).status === 0;
-}
-
-/** PID 1's environment: SYSTEMD_LOG_SECCOMP=1 makes systemd log errno denials. */
-function systemdLogsErrnoDenials(): boolean {
-  try {
-    return readFileSync('/proc/1/environ', 'latin1').split('\0').includes('SYSTEMD_LOG_SECCOMP=1');
-  } catch {
-    return false;
-  }
 }
 
 /** Each environment variable the program gets from the caller, by name only: values never reach a command line. */
@@ -228,32 +173,6 @@ function readMainPid(stateDirectory: string): number | null {
   }
 }
 
-/** Where complete records are: journald's audit transport (or auditd's log), never only the rate-limited ring buffer. */
-function recordSources(since: number): { source: InputSource; provenance: InputProvenance }[] {
-  const window = [`--since=@${Math.floor(since / 1000) - 1}`];
-  const sources: { source: InputSource; provenance: InputProvenance }[] = [{
-    source: commandSource('journalctl', ['-o', 'json', '--no-pager', '-q', ...window, ...TRUSTED_JOURNAL_MATCHES]),
-    provenance: { code: 'own-journal' },
-  }];
-  if (auditdRuns() && existsSync(DEFAULT_AUDIT_LOG)) {
-    const provenance = fileProvenance(DEFAULT_AUDIT_LOG);
-    sources.push({ source: fileSource(provenance.code === 'root-only-file' ? provenance.path : DEFAULT_AUDIT_LOG), provenance });
-  }
-  return sources;
-}
-
-/** Whether journald reads the audit subsystem, so that records do not go through the rate-limited kernel log. */
-function journaldReadsAudit(): boolean {
-  return runCommand('systemctl', ['is-active', '--quiet', 'systemd-journald-audit.socket']).status === 0;
-}
-
-/** The kernel's own words that records were dropped, in the run's window. */
-function kernelDropLines(since: number, readsRingBufferOnly: boolean): string[] {
-  const text = runCommand('journalctl', ['-k', '-o', 'cat', '--no-pager', '-q', `--since=@${Math.floor(since / 1000) - 1}`]).stdout;
-  const dropped = /audit_lost=|audit: backlog limit exceeded|audit: rate limit exceeded|kauditd hold queue overflow/;
-  return text.split('\n').filter((line) => dropped.test(line) || (readsRingBufferOnly && /kauditd_printk_skb: \d+ callbacks suppressed/.test(line)));
-}
-
 /** The exec of the command by systemd's child, in the run's window: its record names the run's session. */
 function isSessionMarker(denial: Denial, systemdExe: string | null, since: number): boolean {
   if (denial.syscall !== SESSION_MARKER_CALL || denial.action !== 'log' || (systemdExe !== null && denial.exe !== systemdExe)) return false;
@@ -262,62 +181,63 @@ function isSessionMarker(denial: Denial, systemdExe: string | null, since: numbe
   return denial.time === null || denial.time >= start;
 }
 
-/** A record of the run's window, and what vouches for it. */
-interface RunRecord {
-  denial: Denial;
-  verification: Verification;
-}
+/** How many sessions that began in the run's time are followed: more means many runs at once, told apart by the main pid. */
+const FOLLOWED_SESSIONS = 64;
 
-/** The window's records that provably came from the kernel or auditd (docs/security.md): a line anyone logged never counts. */
-async function readRunRecords(since: number, decode: DecodeOptions, tell: (message: string) => void): Promise<RunRecord[]> {
-  const records: RunRecord[] = [];
-  const sources = recordSources(since);
-  let provenance: InputProvenance = { code: 'anyone' };
-  for await (const denial of readDenials(sources.map(({ source }) => source), {
-    decode,
-    filter: {},
-    now: Date.now(),
-    onSource: (source) => {
-      provenance = sources.find((entry) => entry.source === source)?.provenance ?? { code: 'anyone' };
-    },
-    onInputError: (error) => tell(error.message),
-  }, emptyStats())) {
-    const verification = verifyDenial(denial, provenance);
-    if (isTrusted(verification)) records.push({ denial, verification });
+/**
+ * The records of the sessions that began in the run's time, each session's kept apart as they
+ * are read, so memory is bounded by the distinct calls, not the records: a session's marker
+ * (the exec, logged first) comes before its other records.
+ */
+class SessionRecords {
+  readonly markers: { ses: number | null; pid: number | null }[] = [];
+  readonly bySession = new Map<number, { aggregator: DenialAggregator; verifications: Map<string, Verification> }>();
+
+  constructor(private readonly systemdExe: string | null, private readonly since: number) {}
+
+  add(denial: Denial, verification: Verification): void {
+    if (isSessionMarker(denial, this.systemdExe, this.since)) {
+      if (this.markers.length < FOLLOWED_SESSIONS) this.markers.push({ ses: denial.ses, pid: denial.pid });
+      if (denial.ses !== null && !this.bySession.has(denial.ses) && this.bySession.size < FOLLOWED_SESSIONS) {
+        this.bySession.set(denial.ses, { aggregator: new DenialAggregator(), verifications: new Map() });
+      }
+    }
+    const session = denial.ses === null ? undefined : this.bySession.get(denial.ses);
+    if (!session) return;
+    session.aggregator.add(denial);
+    if (!session.verifications.has(callKey(denial))) session.verifications.set(callKey(denial), verification);
   }
-  return records;
+
+  /** The run's audit session: the marker of its main process, or the only marker in the window. */
+  session(mainPid: number | null): { session: number | null; loss: RecordLoss | null } {
+    if (this.markers.length === 0) return { session: null, loss: { code: 'no-session-marker' } };
+    const own = this.markers.find((marker) => mainPid !== null && marker.pid === mainPid);
+    const sessions = [...new Set(this.markers.map((marker) => marker.ses))];
+    const session = own ? own.ses : sessions.length === 1 ? sessions[0] ?? null : undefined;
+    if (session === undefined) return { session: null, loss: { code: 'sessions-ambiguous', sessions: sessions.filter((ses): ses is number => ses !== null) } };
+    if (session === null) return { session: null, loss: { code: 'no-audit-session' } };
+    return { session, loss: null };
+  }
 }
 
 /**
  * The run's records: read once the session marker has reached the journal (it is logged
  * first, so the wait is for journald to catch up), then once more.
  */
-async function gatherRunRecords(since: number, decode: DecodeOptions, systemdExe: string | null, tell: (message: string) => void): Promise<RunRecord[]> {
+async function gatherRunRecords(since: number, decode: DecodeOptions, systemdExe: string | null, tell: (message: string) => void): Promise<SessionRecords> {
   const deadline = Date.now() + RECORD_WAIT_MS;
   for (;;) {
-    runCommand('journalctl', ['--sync']);
-    const records = await readRunRecords(since, decode, tell);
-    const marked = records.some(({ denial }) => isSessionMarker(denial, systemdExe, since));
+    const records = new SessionRecords(systemdExe, since);
+    await readTrustedRecordsSince(since, decode, tell, (denial, verification) => records.add(denial, verification));
     if (Date.now() >= deadline) return records;
-    if (marked) {
+    if (records.markers.length > 0) {
       await new Promise((resolve) => setTimeout(resolve, 300));
-      runCommand('journalctl', ['--sync']);
-      return readRunRecords(since, decode, tell);
+      const again = new SessionRecords(systemdExe, since);
+      await readTrustedRecordsSince(since, decode, tell, (denial, verification) => again.add(denial, verification));
+      return again;
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-}
-
-/** The run's audit session: the marker of its main process, or the only marker of a run in the window. */
-function runSession(denials: Denial[], mainPid: number | null, systemdExe: string | null, since: number): { session: number | null; loss: RecordLoss | null } {
-  const markers = denials.filter((denial) => isSessionMarker(denial, systemdExe, since));
-  if (markers.length === 0) return { session: null, loss: { code: 'no-session-marker' } };
-  const own = markers.find((denial) => mainPid !== null && denial.pid === mainPid);
-  const sessions = [...new Set(markers.map((denial) => denial.ses))];
-  const session = own ? own.ses : sessions.length === 1 ? sessions[0] ?? null : undefined;
-  if (session === undefined) return { session: null, loss: { code: 'sessions-ambiguous', sessions: sessions.filter((ses): ses is number => ses !== null) } };
-  if (session === null) return { session: null, loss: { code: 'no-audit-session' } };
-  return { session, loss: null };
 }
 
 /** A run's distinct call, whatever the filter would have done to it. */
@@ -340,14 +260,14 @@ export async function run(request: RunRequest, tell: (message: string) => void):
   if (request.command.length === 0) throw new UsageError('give the command to run after --: seccomp-explain run --unit NAME -- COMMAND [ARGS…]');
   const baseline = request.baselineFile === null ? null : readBaseline(request.baselineFile);
   const { configuration, filesFrom, howFound } = resolveFilter(request.filter, tell);
-  checkHost();
+  requireSystemdWithSystemCallLog('run', 'starts the command as a systemd service (the command itself runs as you)');
   ensurePamService();
   const properties = runProperties(configuration, groups, mode);
 
   const losses: RecordLoss[] = [];
   const missingBefore = missingActions(mode, actionsLogged());
   if (missingBefore.length > 0) losses.push({ code: 'actions-logged', missing: missingBefore, when: 'before' });
-  const rules = excludeRules();
+  const rules = auditExcludeRules();
   if (rules.length > 0) losses.push({ code: 'audit-exclude-rules', rules });
   const errno = mode.code === 'enforce' ? (mode.errno ?? properties.filter((property) => property.key === 'SystemCallErrorNumber').at(-1)?.value ?? null) : null;
   if (errno !== null && errno !== '' && errno !== 'kill' && !systemdLogsErrnoDenials()) losses.push({ code: 'errno-unlogged', errno });
@@ -375,22 +295,16 @@ export async function run(request: RunRequest, tell: (message: string) => void):
 
   const decode: DecodeOptions = { tables, assumedAbi: request.nativeAbi };
   const records = await gatherRunRecords(since, decode, systemdExe, tell);
-  const denials = records.map(({ denial }) => denial);
   const missingAfter = missingActions(mode, actionsLogged()).filter((action) => !missingBefore.includes(action));
   if (missingAfter.length > 0) losses.push({ code: 'actions-logged', missing: missingAfter, when: 'after' });
-  for (const line of kernelDropLines(since, !journaldReadsAudit() && !auditdRuns()).slice(0, 5)) losses.push({ code: 'kernel-dropped', line });
-  const { session, loss } = runSession(denials, mainPid, systemdExe, since);
+  for (const line of kernelDropLines(since).slice(0, 5)) losses.push({ code: 'kernel-dropped', line });
+  const { session, loss } = records.session(mainPid);
   // Without `log` in actions_logged the marker is never logged: that loss is already said.
   if (loss !== null && exit.code !== 'not-started' && !(loss.code === 'no-session-marker' && missingBefore.includes('log'))) losses.push(loss);
 
-  const aggregator = new DenialAggregator();
-  const verifications = new Map<string, Verification>();
-  for (const { denial, verification } of records) {
-    if (session === null || denial.ses !== session) continue;
-    aggregator.add(denial);
-    if (!verifications.has(callKey(denial))) verifications.set(callKey(denial), verification);
-  }
-  const outside: DenialSummary[] = wouldBeDenials(aggregator.summaries(), configuration, groups);
+  const own = session === null ? undefined : records.bySession.get(session);
+  const verifications = own?.verifications ?? new Map<string, Verification>();
+  const outside: DenialSummary[] = wouldBeDenials(own?.aggregator.summaries() ?? [], configuration, groups);
   const context = { configuration, groups, tables, nativeAbi: request.nativeAbi };
   const findings = outside.map((summary) => attributeDenial(summary, context));
   const dropIn = findings.length === 0 ? null : suggestDropIn(findings, {
