@@ -1,9 +1,10 @@
 // `run` without a running systemd: the filter it gives the transient service, which logged calls
 // it reports, and its report forms. The runs themselves are in test/systemd-e2e (run-* cases).
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DenialSummary } from '../src/analysis/index.js';
+import { writeReportFile } from '../src/app/report-file.js';
 import { hostRunsSystemd } from '../src/app/unit-loading.js';
 import { loadBundledSyscallTables } from '../src/decode/index.js';
 import {
@@ -12,7 +13,9 @@ import {
 import {
   attributeDenial, bundledGroupsFor, filterOptionsConfiguration, parseUnitFile, runProperties, wouldBeDenials, type UnitConfiguration,
 } from '../src/systemd/index.js';
-import { REPO, runCli } from './support/run.js';
+import { REPO, runCli, temporaryDirectories } from './support/run.js';
+
+const temporaryDirectory = temporaryDirectories('run');
 
 const groups = bundledGroupsFor('252');
 const tables = loadBundledSyscallTables();
@@ -145,5 +148,18 @@ describe('seccomp-explain run on the command line', () => {
     const result = runCli(['run', '--filter', '@system-service', '--', '/bin/true']);
     expect(result.stderr).toBe('seccomp-explain: run needs systemd as PID 1, and this host\'s PID 1 is not systemd (a container without systemd cannot work: README, "Test before you ship")\n');
     expect(result.status).toBe(2);
+  });
+});
+
+describe('run\'s report files', () => {
+  it('replace a link planted where the report goes, never write through it', () => {
+    const directory = temporaryDirectory();
+    const victim = join(directory, 'victim');
+    writeFileSync(victim, 'keep me\n');
+    symlinkSync(victim, join(directory, 'report.json'));
+    writeReportFile(join(directory, 'report.json'), '{}\n');
+    expect(readFileSync(victim, 'utf8')).toBe('keep me\n');
+    expect(lstatSync(join(directory, 'report.json')).isFile()).toBe(true);
+    expect(readFileSync(join(directory, 'report.json'), 'utf8')).toBe('{}\n');
   });
 });

@@ -7,3 +7,4 @@ export {
 } from './record-trust.js';
 export { TrustedEvidence, sightingOf, CONFIRMATION_WINDOW_MS, EVIDENCE_LIMIT, type EventSighting } from './trusted-evidence.js';
 export { DistinctFingerprints } from './distinct-fingerprints.js';
+export { SessionRecords, callKey, isSessionMarker, SESSION_MARKER_CALL, type MarkerExpectation, type SessionProblem } from './run-session.js';

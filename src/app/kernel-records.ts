@@ -66,13 +66,26 @@ export function journaldReadsAudit(): boolean {
   return runCommand('systemctl', ['is-active', '--quiet', 'systemd-journald-audit.socket']).status === 0;
 }
 
-/** PID 1's environment: SYSTEMD_LOG_SECCOMP=1 makes systemd log errno denials. */
+/** PID 1's environment: SYSTEMD_LOG_SECCOMP (a boolean, as systemd reads it) makes systemd log errno denials. */
 export function systemdLogsErrnoDenials(): boolean {
   try {
-    return readFileSync('/proc/1/environ', 'latin1').split('\0').includes('SYSTEMD_LOG_SECCOMP=1');
+    const entry = readFileSync('/proc/1/environ', 'latin1').split('\0').find((variable) => variable.startsWith('SYSTEMD_LOG_SECCOMP='));
+    return entry !== undefined && /^(1|yes|y|true|t|on)$/i.test(entry.slice('SYSTEMD_LOG_SECCOMP='.length));
   } catch {
     return false;
   }
+}
+
+/** Whether the records reach something that keeps them all: journald's audit socket or auditd, not only the rate-limited kernel log. */
+export function recordsAreComplete(): boolean {
+  return journaldReadsAudit() || auditdRuns();
+}
+
+/** The kernel's count of audit records lost since boot (`auditctl -s`), when auditctl is installed. */
+export function auditLostCount(): number | null {
+  const status = runCommand('auditctl', ['-s']);
+  const lost = status.status === 0 ? /^lost (\d+)$/m.exec(status.stdout) : null;
+  return lost ? Number(lost[1]) : null;
 }
 
 function sinceArgument(since: number): string {
@@ -81,7 +94,7 @@ function sinceArgument(since: number): string {
 
 /** The kernel's own words that records were dropped since `since`. The ring buffer's rate limit counts only when nothing else carries the records. */
 export function kernelDropLines(since: number): string[] {
-  const ringBufferOnly = !journaldReadsAudit() && !auditdRuns();
+  const ringBufferOnly = !recordsAreComplete();
   const text = runCommand('journalctl', ['-k', '-o', 'cat', '--no-pager', '-q', sinceArgument(since)]).stdout;
   const dropped = /audit_lost=|audit: backlog limit exceeded|audit: rate limit exceeded|kauditd hold queue overflow/;
   return text.split('\n').filter((line) => dropped.test(line) || (ringBufferOnly && /kauditd_printk_skb: \d+ callbacks suppressed/.test(line)));
@@ -110,7 +123,8 @@ export async function readTrustedRecordsSince(since: number, decode: DecodeOptio
   let provenance: InputProvenance = { code: 'anyone' };
   for await (const denial of readDenials(sources.map(({ source }) => source), {
     decode,
-    filter: {},
+    // auditd's log spans boots, and sessions are numbered anew at each.
+    filter: { since: since - 1000 },
     now: Date.now(),
     onSource: (source) => {
       provenance = sources.find((entry) => entry.source === source)?.provenance ?? { code: 'anyone' };

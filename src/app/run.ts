@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
-import { DenialAggregator, type DenialSummary, type Verification } from '../analysis/index.js';
+import { callKey, SessionRecords, SESSION_MARKER_CALL, type DenialSummary, type MarkerExpectation, type Verification } from '../analysis/index.js';
 import type { AbiRegistry, DecodeOptions, Denial } from '../decode/index.js';
 import { packageVersion } from '../package-root.js';
 import {
@@ -10,11 +10,12 @@ import {
 } from '../render/index.js';
 import {
   attributeDenial, broadAlternative, filterOptionsConfiguration, runProperties, suggestDropIn, unitWarnings, wouldBeDenials,
-  SESSION_MARKER_CALL, type Finding, type RunMode, type SystemdGroups, type TransientProperty, type UnitConfiguration,
+  type Finding, type RunMode, type SystemdGroups, type TransientProperty, type UnitConfiguration,
 } from '../systemd/index.js';
 import { SYSTEM_UNIT_DIRECTORY } from './drop-in-writer.js';
 import {
-  actionsLogged, auditExcludeRules, kernelDropLines, readTrustedRecordsSince, requireSystemdWithSystemCallLog, systemdLogsErrnoDenials,
+  actionsLogged, auditExcludeRules, auditLostCount, kernelDropLines, readTrustedRecordsSince, recordsAreComplete, requireSystemdWithSystemCallLog,
+  systemdLogsErrnoDenials,
 } from './kernel-records.js';
 import { FileNotRead, readRegularFile } from './regular-file.js';
 import { loadUnit } from './unit-loading.js';
@@ -34,8 +35,20 @@ const RUN_PAM_TEXT = [
 const STATE_DIRECTORY = '/run/seccomp-explain';
 /** How long to wait for the run's records to reach the journal after it ends. */
 const RECORD_WAIT_MS = 3_000;
-/** Environment variables that describe the caller's own service, not the program's. */
-const OWN_SERVICE_VARIABLES = new Set(['NOTIFY_SOCKET', 'LISTEN_FDS', 'LISTEN_PID', 'LISTEN_FDNAMES', 'INVOCATION_ID', 'JOURNAL_STREAM', 'WATCHDOG_PID', 'WATCHDOG_USEC', 'MAINPID', 'MANAGERPID']);
+/**
+ * Environment variables not passed on: those systemd sets for a service (a caller's value would
+ * override systemd's, `EXIT_STATUS` among them), those that describe the caller's own service,
+ * and the user's identity, which systemd derives from the user the command runs as.
+ */
+const NOT_PASSED = new Set([
+  'NOTIFY_SOCKET', 'LISTEN_FDS', 'LISTEN_PID', 'LISTEN_FDNAMES', 'INVOCATION_ID', 'JOURNAL_STREAM', 'WATCHDOG_PID', 'WATCHDOG_USEC',
+  'MAINPID', 'MANAGERPID', 'SERVICE_RESULT', 'EXIT_CODE', 'EXIT_STATUS', 'RUNTIME_DIRECTORY', 'STATE_DIRECTORY', 'CACHE_DIRECTORY',
+  'LOGS_DIRECTORY', 'CONFIGURATION_DIRECTORY', 'CREDENTIALS_DIRECTORY', 'SYSTEMD_EXEC_PID', 'PIDFILE', 'REMOTE_ADDR', 'REMOTE_PORT',
+  'HOME', 'USER', 'LOGNAME', 'SHELL',
+]);
+const NOT_PASSED_PREFIXES = ['MONITOR_', 'TRIGGER_'];
+/** The command of the fence, the service started after the run: its exec is logged after all of the run's records. */
+const FENCE_COMMAND = '/bin/true';
 
 /** Where the filter comes from: a unit (live, its files, or an image's), or `--filter` values. */
 export type FilterSource =
@@ -96,15 +109,17 @@ function readBaseline(path: string): BaselineCall[] {
   });
 }
 
-/** The seccomp actions whose records the run needs, and the ones the kernel will not log. */
-function missingActions(mode: RunMode, logged: Set<string>): string[] {
-  const needed = mode.code === 'log' ? ['log', 'kill_thread'] : ['log', 'kill_process', 'kill_thread'];
+/** The seccomp actions whose records the run needs (`errno`: an enforced errno), and the ones the kernel will not log. */
+function missingActions(mode: RunMode, errno: boolean, logged: Set<string>): string[] {
+  const needed = mode.code === 'log' ? ['log', 'kill_thread'] : ['log', 'kill_process', 'kill_thread', ...(errno ? ['errno'] : [])];
   return needed.filter((action) => !logged.has(action));
 }
 
 /** Each environment variable the program gets from the caller, by name only: values never reach a command line. */
 function environmentNames(): string[] {
-  return Object.keys(process.env).filter((name) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !OWN_SERVICE_VARIABLES.has(name)).sort();
+  return Object.keys(process.env)
+    .filter((name) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !NOT_PASSED.has(name) && !NOT_PASSED_PREFIXES.some((prefix) => name.startsWith(prefix)))
+    .sort();
 }
 
 /** The invoking user when run through sudo, else root. */
@@ -120,9 +135,10 @@ function systemdRunArguments(unit: string, stateDirectory: string, properties: T
     `--unit=${unit}`, '--description=seccomp-explain run', '--wait', '--pipe', '--collect', '--quiet', '--service-type=exec',
     `--uid=${user.uid}`, `--gid=${user.gid}`, `--working-directory=${process.cwd()}`,
     '-p', `PAMName=${RUN_PAM_SERVICE}`,
-    // Run unfiltered ('+') by systemd itself: the main process's pid as PID 1 sees it, and how it ended.
-    '-p', `ExecStartPost=+/bin/sh -c "echo $MAINPID >${stateDirectory}/main-pid"`,
-    '-p', `ExecStopPost=+/bin/sh -c "echo $EXIT_CODE $EXIT_STATUS >${stateDirectory}/exit"`,
+    // Run unfiltered ('+') by systemd itself: the main process's pid as PID 1 sees it, and how it
+    // ended. `$$` leaves the variables to the shell, which expands them as data, never as code.
+    '-p', `ExecStartPost=+/bin/sh -c 'echo "$$MAINPID" >${stateDirectory}/main-pid'`,
+    '-p', `ExecStopPost=+/bin/sh -c 'echo "$$EXIT_CODE" "$$EXIT_STATUS" >${stateDirectory}/exit'`,
     ...properties.flatMap(({ key, value }) => ['-p', `${key}=${value}`]),
     ...environmentNames().flatMap((name) => ['-E', name]),
     '--', ...command,
@@ -173,76 +189,55 @@ function readMainPid(stateDirectory: string): number | null {
   }
 }
 
-/** The exec of the command by systemd's child, in the run's window: its record names the run's session. */
-function isSessionMarker(denial: Denial, systemdExe: string | null, since: number): boolean {
-  if (denial.syscall !== SESSION_MARKER_CALL || denial.action !== 'log' || (systemdExe !== null && denial.exe !== systemdExe)) return false;
-  // The kernel stamps records with the clock Date.now() reads; a stamp to the second is taken from that second.
-  const start = denial.timePrecise ? since : Math.floor(since / 1000) * 1000;
-  return denial.time === null || denial.time >= start;
-}
-
-/** How many sessions that began in the run's time are followed: more means many runs at once, told apart by the main pid. */
-const FOLLOWED_SESSIONS = 64;
-
-/**
- * The records of the sessions that began in the run's time, each session's kept apart as they
- * are read, so memory is bounded by the distinct calls, not the records: a session's marker
- * (the exec, logged first) comes before its other records.
- */
-class SessionRecords {
-  readonly markers: { ses: number | null; pid: number | null }[] = [];
-  readonly bySession = new Map<number, { aggregator: DenialAggregator; verifications: Map<string, Verification> }>();
-
-  constructor(private readonly systemdExe: string | null, private readonly since: number) {}
-
-  add(denial: Denial, verification: Verification): void {
-    if (isSessionMarker(denial, this.systemdExe, this.since)) {
-      if (this.markers.length < FOLLOWED_SESSIONS) this.markers.push({ ses: denial.ses, pid: denial.pid });
-      if (denial.ses !== null && !this.bySession.has(denial.ses) && this.bySession.size < FOLLOWED_SESSIONS) {
-        this.bySession.set(denial.ses, { aggregator: new DenialAggregator(), verifications: new Map() });
-      }
-    }
-    const session = denial.ses === null ? undefined : this.bySession.get(denial.ses);
-    if (!session) return;
-    session.aggregator.add(denial);
-    if (!session.verifications.has(callKey(denial))) session.verifications.set(callKey(denial), verification);
-  }
-
-  /** The run's audit session: the marker of its main process, or the only marker in the window. */
-  session(mainPid: number | null): { session: number | null; loss: RecordLoss | null } {
-    if (this.markers.length === 0) return { session: null, loss: { code: 'no-session-marker' } };
-    const own = this.markers.find((marker) => mainPid !== null && marker.pid === mainPid);
-    const sessions = [...new Set(this.markers.map((marker) => marker.ses))];
-    const session = own ? own.ses : sessions.length === 1 ? sessions[0] ?? null : undefined;
-    if (session === undefined) return { session: null, loss: { code: 'sessions-ambiguous', sessions: sessions.filter((ses): ses is number => ses !== null) } };
-    if (session === null) return { session: null, loss: { code: 'no-audit-session' } };
-    return { session, loss: null };
+/** The executables that exec a service's command: PID 1's, and systemd-executor beside it (255 and later). */
+function serviceExecers(): string[] {
+  try {
+    const pid1 = readlinkSync('/proc/1/exe');
+    return [pid1, posix.join(posix.dirname(pid1), 'systemd-executor')];
+  } catch {
+    return [];
   }
 }
 
+/** Whether this runs in a container: the kernel's records then carry the host's pids, not the ones PID 1 knows. */
+function inContainer(): boolean {
+  return existsSync('/run/systemd/container') || existsSync('/.dockerenv');
+}
+
 /**
- * The run's records: read once the session marker has reached the journal (it is logged
- * first, so the wait is for journald to catch up), then once more.
+ * The fence: a service started after the run, whose exec is logged. The kernel queues audit
+ * records in order, so once its record is read, every record of the run was there to read.
  */
-async function gatherRunRecords(since: number, decode: DecodeOptions, systemdExe: string | null, tell: (message: string) => void): Promise<SessionRecords> {
+function startFence(): { started: number } | null {
+  const unit = `seccomp-explain-fence-${randomBytes(6).toString('hex')}.service`;
+  const started = Date.now();
+  const result = spawnSync('systemd-run', [`--unit=${unit}`, '--wait', '--collect', '--quiet', '-p', `SystemCallLog=${SESSION_MARKER_CALL}`, '--', FENCE_COMMAND], { stdio: 'ignore', timeout: 10_000 });
+  return result.status === 0 ? { started } : null;
+}
+
+function isFence(denial: Denial, execers: string[], started: number): boolean {
+  return denial.syscall === SESSION_MARKER_CALL && denial.action === 'log' && denial.comm === `(${posix.basename(FENCE_COMMAND)})`
+    && denial.exe !== null && (execers.length === 0 || execers.includes(denial.exe))
+    && denial.time !== null && denial.time >= Math.floor(started / 1000) * 1000;
+}
+
+/**
+ * The run's records: read until the fence's record is there (every record of the run was queued
+ * before it), or, without a fence, until the run's marker is there, and once more.
+ */
+async function gatherRunRecords(expected: MarkerExpectation, fence: { started: number } | null, decode: DecodeOptions, tell: (message: string) => void): Promise<{ records: SessionRecords; fenced: boolean }> {
   const deadline = Date.now() + RECORD_WAIT_MS;
-  for (;;) {
-    const records = new SessionRecords(systemdExe, since);
-    await readTrustedRecordsSince(since, decode, tell, (denial, verification) => records.add(denial, verification));
-    if (Date.now() >= deadline) return records;
-    if (records.markers.length > 0) {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const again = new SessionRecords(systemdExe, since);
-      await readTrustedRecordsSince(since, decode, tell, (denial, verification) => again.add(denial, verification));
-      return again;
-    }
+  for (let attempt = 0; ; attempt++) {
+    const records = new SessionRecords(expected);
+    let fenced = false;
+    await readTrustedRecordsSince(expected.since, decode, tell, (denial, verification) => {
+      if (fence !== null && isFence(denial, expected.execers, fence.started)) fenced = true;
+      else records.add(denial, verification);
+    });
+    if (fenced || Date.now() >= deadline) return { records, fenced };
+    if (fence === null && records.markers.length > 0 && attempt > 0) return { records, fenced };
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-}
-
-/** A run's distinct call, whatever the filter would have done to it. */
-function callKey(call: { abi: string | null; nr: number | null; exe: string | null }): string {
-  return `${call.abi ?? ''} ${call.nr ?? ''} ${call.exe ?? ''}`;
 }
 
 function sameCall(finding: Finding, call: BaselineCall): boolean {
@@ -265,23 +260,21 @@ export async function run(request: RunRequest, tell: (message: string) => void):
   const properties = runProperties(configuration, groups, mode);
 
   const losses: RecordLoss[] = [];
-  const missingBefore = missingActions(mode, actionsLogged());
+  const errnoValue = mode.code === 'enforce' ? (mode.errno ?? properties.filter((property) => property.key === 'SystemCallErrorNumber').at(-1)?.value ?? null) : null;
+  const errno = errnoValue !== null && errnoValue !== '' && errnoValue !== 'kill' ? errnoValue : null;
+  if (errno !== null && !systemdLogsErrnoDenials()) losses.push({ code: 'errno-unlogged', errno });
+  const missingBefore = missingActions(mode, errno !== null, actionsLogged());
   if (missingBefore.length > 0) losses.push({ code: 'actions-logged', missing: missingBefore, when: 'before' });
   const rules = auditExcludeRules();
   if (rules.length > 0) losses.push({ code: 'audit-exclude-rules', rules });
-  const errno = mode.code === 'enforce' ? (mode.errno ?? properties.filter((property) => property.key === 'SystemCallErrorNumber').at(-1)?.value ?? null) : null;
-  if (errno !== null && errno !== '' && errno !== 'kill' && !systemdLogsErrnoDenials()) losses.push({ code: 'errno-unlogged', errno });
+  if (!recordsAreComplete()) losses.push({ code: 'ring-buffer-only' });
+  const lostBefore = auditLostCount();
 
   const unit = `seccomp-explain-run-${randomBytes(6).toString('hex')}.service`;
   const stateDirectory = posix.join(STATE_DIRECTORY, unit);
   mkdirSync(stateDirectory, { recursive: true, mode: 0o700 });
-  let systemdExe: string | null = null;
-  try {
-    systemdExe = readlinkSync('/proc/1/exe');
-  } catch {
-    // The marker is then told by its call and session alone.
-  }
-  const since = Date.now();
+  const expected: MarkerExpectation = { execers: serviceExecers(), since: Date.now(), loginUid: Number(invokingUser().uid) };
+  const since = expected.since;
   let exit: CommandExit;
   let mainPid: number | null;
   try {
@@ -294,15 +287,19 @@ export async function run(request: RunRequest, tell: (message: string) => void):
   }
 
   const decode: DecodeOptions = { tables, assumedAbi: request.nativeAbi };
-  const records = await gatherRunRecords(since, decode, systemdExe, tell);
-  const missingAfter = missingActions(mode, actionsLogged()).filter((action) => !missingBefore.includes(action));
+  const fence = startFence();
+  const { records, fenced } = await gatherRunRecords(expected, fence, decode, tell);
+  if (fence !== null && !fenced) losses.push({ code: 'records-late' });
+  const missingAfter = missingActions(mode, errno !== null, actionsLogged()).filter((action) => !missingBefore.includes(action));
   if (missingAfter.length > 0) losses.push({ code: 'actions-logged', missing: missingAfter, when: 'after' });
+  const lostAfter = auditLostCount();
+  if (lostBefore !== null && lostAfter !== null && lostAfter > lostBefore) losses.push({ code: 'audit-lost', lost: lostAfter - lostBefore });
   for (const line of kernelDropLines(since).slice(0, 5)) losses.push({ code: 'kernel-dropped', line });
-  const { session, loss } = records.session(mainPid);
+  const { session, problem } = records.session(mainPid, !inContainer());
   // Without `log` in actions_logged the marker is never logged: that loss is already said.
-  if (loss !== null && exit.code !== 'not-started' && !(loss.code === 'no-session-marker' && missingBefore.includes('log'))) losses.push(loss);
+  if (problem !== null && exit.code !== 'not-started' && !(problem.code === 'no-session-marker' && missingBefore.includes('log'))) losses.push(problem);
 
-  const own = session === null ? undefined : records.bySession.get(session);
+  const own = session === null ? null : records.callsOf(session);
   const verifications = own?.verifications ?? new Map<string, Verification>();
   const outside: DenialSummary[] = wouldBeDenials(own?.aggregator.summaries() ?? [], configuration, groups);
   const context = { configuration, groups, tables, nativeAbi: request.nativeAbi };

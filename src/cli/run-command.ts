@@ -1,11 +1,10 @@
-import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { FilterSource } from '../app/run.js';
 import { loadBundledSyscallTables } from '../decode/index.js';
 import { COLOUR_PALETTE, PLAIN_PALETTE, renderRunAnnotations, renderRunJson, renderRunJunit, renderRunText, type RunVerdict } from '../render/index.js';
 import type { RunMode } from '../systemd/index.js';
 import { colourWanted } from './colour-choice.js';
-import { RunExitCode } from './exit-code.js';
+import { ExitCode, RunExitCode } from './exit-code.js';
 import {
   checkedAbi, checkedUnit, nativeAbiHint, nativeAbiOption, noColourOption, rootDirectoryOption, systemdGroupsOption, systemdVersionOption, unitFileOption,
 } from './options.js';
@@ -97,15 +96,20 @@ function runMode(flags: RunFlags): RunMode {
   return { code: 'enforce', errno: flags.errno };
 }
 
-function writeReport(path: string, text: string): void {
+/** Writes one report; false, said, when it could not be written. */
+async function writeReport(path: string, text: string): Promise<boolean> {
   if (path === '-') {
     process.stdout.write(text);
-    return;
+    return true;
   }
+  const { writeReportFile } = await import('../app/report-file.js');
   try {
-    writeFileSync(path, text);
+    writeReportFile(path, text);
+    return true;
   } catch (error) {
-    printMessage(`could not write ${path}: ${(error as Error).message}`);
+    if (!(error instanceof UsageError)) throw error;
+    printMessage(error.message);
+    return false;
   }
 }
 
@@ -123,8 +127,9 @@ async function runRun(command: string[], flags: RunFlags, hint: string | null): 
   }, printMessage);
   const status = VERDICT_EXIT[report.verdict];
   process.stderr.write(renderRunText(report, status, colourWanted(flags.color, process.stderr) ? COLOUR_PALETTE : PLAIN_PALETTE));
-  if (flags.json !== undefined) writeReport(flags.json, renderRunJson(report, status));
-  if (flags.junit !== undefined) writeReport(flags.junit, renderRunJunit(report));
+  const jsonWritten = flags.json === undefined || await writeReport(flags.json, renderRunJson(report, status));
+  const junitWritten = flags.junit === undefined || await writeReport(flags.junit, renderRunJunit(report));
   if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(renderRunAnnotations(report));
-  return status;
+  // A pass whose report a later step needs is no pass when the report is missing.
+  return status === RunExitCode.Pass && !(jsonWritten && junitWritten) ? ExitCode.InputError : status;
 }

@@ -17,6 +17,12 @@ export type RecordLoss =
   | { code: 'errno-unlogged'; errno: string }
   | { code: 'kernel-dropped'; line: string }
   | { code: 'audit-exclude-rules'; rules: string[] }
+  /** The kernel's count of lost audit records grew during the run. */
+  | { code: 'audit-lost'; lost: number }
+  /** Neither journald's audit socket nor auditd takes the records: only the rate-limited kernel log has them. */
+  | { code: 'ring-buffer-only' }
+  /** The fence's record did not arrive in time: records may still have been on their way. */
+  | { code: 'records-late' }
   | { code: 'no-session-marker' }
   | { code: 'no-audit-session' }
   | { code: 'sessions-ambiguous'; sessions: number[] }
@@ -70,8 +76,14 @@ export function describeLoss(loss: RecordLoss): string {
       return `the kernel dropped audit records during the run: "${escapeForTerminal(loss.line)}" (raise the audit backlog, or run with fewer calls outside the filter)`;
     case 'audit-exclude-rules':
       return `audit rules exclude records (${loss.rules.map(escapeForTerminal).join('; ')}): seccomp records may be dropped (auditctl -l)`;
+    case 'audit-lost':
+      return `the kernel lost ${loss.lost} audit ${loss.lost === 1 ? 'record' : 'records'} during the run (auditctl -s): raise the backlog (auditctl -b 8192) and run again`;
+    case 'ring-buffer-only':
+      return 'neither journald\'s audit socket (systemd-journald-audit.socket) nor auditd takes the records, and the kernel log drops them when they come fast: systemctl enable --now systemd-journald-audit.socket';
+    case 'records-late':
+      return 'the records of the run had not all reached the journal after 3 s: run again on a less busy system';
     case 'no-session-marker':
-      return 'none of the run\'s records reached the journal, not even the exec of the command: is journald reading the audit socket (systemd-journald-audit.socket), or auditd running?';
+      return 'none of the run\'s records reached the journal, not even the exec of the command: is journald reading the audit socket (systemd-journald-audit.socket), or auditd running? Did the command get an audit session of its own (pam_loginuid, from libpam-modules)?';
     case 'no-audit-session':
       return 'the run\'s processes got no audit session of their own (pam_loginuid, from libpam-modules, missing?): their records cannot be told from other processes\'';
     case 'sessions-ambiguous':

@@ -28,6 +28,6 @@ export { InMemoryUnitFileSystem, type InMemoryEntry } from './in-memory-unit-fil
 export { execStartPrograms, programOf } from './exec-start.js';
 export { userIdFromPasswd } from './passwd.js';
 export {
-  filterOptionsConfiguration, runProperties, wouldBeAction, wouldBeDenials, SESSION_MARKER_CALL, FILTER_OPTION_SOURCE, ARCHITECTURES_OPTION_SOURCE,
+  filterOptionsConfiguration, runProperties, systemCallLogValue, wouldBeAction, wouldBeDenials, FILTER_OPTION_SOURCE, ARCHITECTURES_OPTION_SOURCE,
   type RunMode, type TransientProperty,
 } from './run-filter.js';

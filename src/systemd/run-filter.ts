@@ -1,15 +1,10 @@
-import type { DenialSummary } from '../analysis/index.js';
+import { SESSION_MARKER_CALL, type DenialSummary } from '../analysis/index.js';
 import type { SeccompAction } from '../decode/index.js';
 import type { SystemdGroups } from './syscall-groups.js';
 import { errorNumber, filterVerdict, replaySyscallFilter } from './syscall-filter.js';
 import { execAssignments, type UnitConfiguration } from './unit-configuration.js';
 import type { UnitAssignment } from './unit-file.js';
 
-/**
- * The call `run` has logged in every mode (docs/run.md): the exec of the command itself, made by
- * systemd's child after the filters are in place. Its record names the run's audit session.
- */
-export const SESSION_MARKER_CALL = 'execve';
 
 /** One `-p KEY=VALUE` of the transient service, in the order given. */
 export interface TransientProperty {
@@ -63,15 +58,24 @@ export function runProperties(configuration: UnitConfiguration, groups: SystemdG
     properties.push({ key: 'SystemCallLog', value: SESSION_MARKER_CALL });
     return properties;
   }
+  properties.push({ key: 'SystemCallLog', value: systemCallLogValue(configuration, groups, [SESSION_MARKER_CALL]) });
+  return properties;
+}
+
+/**
+ * `SystemCallLog=` for the calls the replayed filter denies: `~` and the calls an allow list
+ * allows, or the calls a deny list denies; `alsoLogged` are logged whatever the filter says.
+ * Each call is named, so that the groups are those of the chosen systemd, not the host's.
+ * Empty when nothing would be logged.
+ */
+export function systemCallLogValue(configuration: UnitConfiguration, groups: SystemdGroups, alsoLogged: string[]): string {
   const replay = replaySyscallFilter(execAssignments(configuration), groups, groups.version);
   if (replay.mode === 'allow') {
-    const allowed = [...replay.entries].filter(([name, entry]) => entry.action.kind === 'plain' && name !== SESSION_MARKER_CALL).map(([name]) => name);
-    properties.push({ key: 'SystemCallLog', value: `~${allowed.sort().join(' ')}` });
-  } else {
-    const denied = replay.mode === 'deny' ? [...replay.entries.keys()] : [];
-    properties.push({ key: 'SystemCallLog', value: [...new Set([...denied, SESSION_MARKER_CALL])].sort().join(' ') });
+    const allowed = [...replay.entries].filter(([name, entry]) => entry.action.kind === 'plain' && !alsoLogged.includes(name)).map(([name]) => name);
+    return `~${allowed.sort().join(' ')}`;
   }
-  return properties;
+  const denied = replay.mode === 'deny' ? [...replay.entries.keys()] : [];
+  return [...new Set([...denied, ...alsoLogged])].sort().join(' ');
 }
 
 /**
