@@ -31,3 +31,6 @@ export {
   filterOptionsConfiguration, runProperties, systemCallLogValue, wouldBeAction, wouldBeDenials, FILTER_OPTION_SOURCE, ARCHITECTURES_OPTION_SOURCE,
   type RunMode, type TransientProperty,
 } from './run-filter.js';
+export {
+  learnDropIn, learnDropInOf, learnHeader, learningSince, isLearnDropInName, withoutLearnDropIn, LEARN_DROP_IN_NAME, type LearnDropIn, type UnenforcedFilter,
+} from './learn-drop-in.js';
