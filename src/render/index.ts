@@ -12,3 +12,6 @@ export {
   renderRunText, renderRunJson, renderRunJunit, renderRunAnnotations, changelogLine, describeLoss, describeExit,
   type RunReport, type RunVerdict, type CommandExit, type RecordLoss, type BaselineCall,
 } from './run-output.js';
+export {
+  renderLearnStartText, renderLearnStatusText, renderLearnStopText, renderLearnJson, type LearnReport, type LearnStartReport, type LearnLoss,
+} from './learn-output.js';
