@@ -38,6 +38,8 @@ interface Expectation {
  * the verdict and the calls outside the filter ("ABI syscall").
  */
 interface ScriptExpectation {
+  /** Files the script wrote, each with a pattern its text must match. */
+  files?: Record<string, string>;
   steps: Record<string, {
     exit: number;
     said?: string[];
@@ -65,6 +67,7 @@ function checkScriptCase(expected: ScriptExpectation, out: string, where: string
     }
     for (const [file, pattern] of Object.entries(want.file_matches ?? {})) expect(text(file), `${what}: ${file}`).toMatch(new RegExp(pattern));
   }
+  for (const [file, pattern] of Object.entries(expected.files ?? {})) expect(text(file), `${file} ${where}`).toMatch(new RegExp(pattern));
 }
 
 /** The host settings a case's host-sysctl changes for its boot, as they are now. */
