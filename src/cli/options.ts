@@ -18,14 +18,17 @@ export function dbOption(help = DB_OPTION_HELP): Option {
   return new Option('--db <path>', help);
 }
 
+/** How help and the man page name the ABI defaults: the man page is written on another machine. */
+const THIS_MACHINES_ABI = 'this machine\'s';
+
 /** `--abi`: the ABI of records that name none (pre-3.14 kernels' `type=1701`, no `arch=`). */
-export function abiOption(): Option {
-  return new Option('--abi <abi>', 'ABI of records that do not name one (pre-3.14 kernels)').default(hostAbi(process.arch));
+export function abiOption(help = 'ABI of records that do not name one (pre-3.14 kernels)'): Option {
+  return new Option('--abi <abi>', help).default(hostAbi(process.arch), THIS_MACHINES_ABI);
 }
 
 /** `--native-abi`: the ABI the unit's host runs natively, what `SystemCallArchitectures=native` admits. */
 export function nativeAbiOption(): Option {
-  return new Option('--native-abi <abi>', 'the ABI the unit\'s host runs natively (what SystemCallArchitectures=native admits)').default(hostAbi(process.arch));
+  return new Option('--native-abi <abi>', 'the ABI the unit\'s host runs natively (what SystemCallArchitectures=native admits)').default(hostAbi(process.arch), THIS_MACHINES_ABI);
 }
 
 /**
@@ -49,10 +52,10 @@ export function checkedUnit(unit: string | undefined): string | undefined {
   return unit;
 }
 
-const TIME_FORMS = '2023-03-16, "2023-03-16 14:12" (local), ISO 8601 with a zone, @1678972350, today, yesterday, "2h ago", -30min';
+export const TIME_FORMS = '2023-03-16, "2023-03-16 14:12" (local), ISO 8601 with a zone, @1678972350, today, yesterday, "2h ago", -30min';
 
 export function sinceOption(): Option {
-  return new Option('--since <time>', `only events at or after this time: ${TIME_FORMS}`);
+  return new Option('--since <time>', 'only events at or after this time (the forms are listed below)');
 }
 
 export function untilOption(): Option {
@@ -77,6 +80,9 @@ export function noColourOption(): Option {
 }
 
 /** `--unit-file`, repeatable: a unit file, a drop-in, or a saved `systemctl cat`. */
+/** The options that may be given more than once (shell completion offers them again). */
+export const REPEATABLE_OPTIONS: ReadonlySet<string> = new Set(['--unit-file']);
+
 export function unitFileOption(help = 'the unit file, a drop-in, or a saved `systemctl cat`; repeat for several'): Option {
   // No default: help would print `(default: [])`; the commands read a missing one as [].
   return new Option('--unit-file <file>', help).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
