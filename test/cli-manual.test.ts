@@ -28,7 +28,7 @@ describe('--help', () => {
 
   it('lists the time forms where --since is', () => {
     for (const name of ['explain', 'report']) {
-      expect(runCli([name, '--help']).stdout).toContain('Times for --since and --until: 2023-03-16, "2023-03-16 14:12" (local),');
+      expect(runCli([name, '--help']).stdout).toContain('Times for --since and --until: 2023-03-16, "2023-03-16 14:12" and 11:00 (local');
     }
   });
 

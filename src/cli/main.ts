@@ -20,6 +20,7 @@ import { UsageError } from '../app/usage-error.js';
 import { printMessage } from './stderr-message.js';
 import { escapeMessageForTerminal } from '../render/index.js';
 import { addHelpTexts } from './help-texts.js';
+import { checkUnitNamesBeforeActions } from './options.js';
 
 /**
  * Every command, defined once: run by main, and read by the build (the man page,
@@ -37,6 +38,7 @@ export function seccompExplainProgram(): Command {
   registerStoreCommands(program);
   registerCompletionCommand(program);
   addHelpTexts(program);
+  checkUnitNamesBeforeActions(program);
   return program;
 }
 

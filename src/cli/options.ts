@@ -46,13 +46,29 @@ export function checkedAbi(abi: string, tables: AbiRegistry, option = '--abi'): 
   return abi;
 }
 
-/** A `--unit` value: a unit name (`NAME.service`, `NAME@INSTANCE.service`, …), or undefined when not given. */
+/**
+ * A `--unit` value: a unit name (`NAME.service`, `NAME@INSTANCE.service`, …), or undefined when
+ * not given. A name without a type is a service's, as systemctl takes it: `nosuch` is `nosuch.service`.
+ */
 export function checkedUnit(unit: string | undefined): string | undefined {
-  if (unit !== undefined && !isValidUnitName(unit)) throw notAUnitName(unit);
-  return unit;
+  if (unit === undefined || isValidUnitName(unit)) return unit;
+  if (isValidUnitName(`${unit}.service`)) return `${unit}.service`;
+  throw notAUnitName(unit);
 }
 
-export const TIME_FORMS = '2023-03-16, "2023-03-16 14:12" (local), ISO 8601 with a zone, @1678972350, today, yesterday, "2h ago", -30min';
+/**
+ * Takes every command's `--unit <name>` through checkedUnit before the command runs, so that each
+ * sees `nosuch.service` for `nosuch`, and a name that is none is refused first.
+ */
+export function checkUnitNamesBeforeActions(program: Command): void {
+  program.hook('preAction', (_program, command) => {
+    if (!command.options.some((option) => option.flags === '--unit <name>')) return;
+    const unit: unknown = command.getOptionValue('unit');
+    if (typeof unit === 'string') command.setOptionValue('unit', checkedUnit(unit));
+  });
+}
+
+export const TIME_FORMS = '2023-03-16, "2023-03-16 14:12" and 11:00 (local time), ISO 8601 with a zone, @1678972350, today, yesterday, "2h ago", -30min, "1h 30min ago", +1h, as journalctl takes them';
 
 export function sinceOption(): Option {
   return new Option('--since <time>', 'only events at or after this time (the forms are listed below)');
