@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { hostAbi, loadBundledSyscallTables } from '../decode/index.js';
+import { loadBundledSyscallTables } from '../decode/index.js';
 import { renderGroupsJson, renderGroupsText, renderLookupJson, renderLookupText } from '../render/index.js';
 import { ExitCode } from './exit-code.js';
-import { checkedAbi, systemdGroupsOption, systemdVersionOption } from './options.js';
+import { abiOption, checkedAbi, systemdGroupsOption, systemdVersionOption } from './options.js';
 
 interface GroupsOptions {
   systemdVersion?: string;
@@ -31,7 +31,7 @@ export function registerGroupsCommands(program: Command): void {
   groupsOptions(program.command('lookup'))
     .description('a syscall\'s number on every ABI, and the groups that hold it in each systemd version')
     .argument('<syscall>', 'a name (setrlimit) or a number (with --abi)')
-    .option('--abi <abi>', 'the ABI a number is in', hostAbi(process.arch))
+    .addOption(abiOption('the ABI a number is in'))
     .action(async (syscall: string, options: LookupOptions) => {
       process.exitCode = await runLookup(syscall, options);
     });

@@ -18,14 +18,17 @@ export function dbOption(help = DB_OPTION_HELP): Option {
   return new Option('--db <path>', help);
 }
 
+/** How help and the man page name the ABI defaults: the man page is written on another machine. */
+const THIS_MACHINES_ABI = 'this machine\'s';
+
 /** `--abi`: the ABI of records that name none (pre-3.14 kernels' `type=1701`, no `arch=`). */
-export function abiOption(): Option {
-  return new Option('--abi <abi>', 'ABI of records that do not name one (pre-3.14 kernels)').default(hostAbi(process.arch));
+export function abiOption(help = 'ABI of records that do not name one (pre-3.14 kernels)'): Option {
+  return new Option('--abi <abi>', help).default(hostAbi(process.arch), THIS_MACHINES_ABI);
 }
 
 /** `--native-abi`: the ABI the unit's host runs natively, what `SystemCallArchitectures=native` admits. */
 export function nativeAbiOption(): Option {
-  return new Option('--native-abi <abi>', 'the ABI the unit\'s host runs natively (what SystemCallArchitectures=native admits)').default(hostAbi(process.arch));
+  return new Option('--native-abi <abi>', 'the ABI the unit\'s host runs natively (what SystemCallArchitectures=native admits)').default(hostAbi(process.arch), THIS_MACHINES_ABI);
 }
 
 /**
@@ -43,16 +46,32 @@ export function checkedAbi(abi: string, tables: AbiRegistry, option = '--abi'): 
   return abi;
 }
 
-/** A `--unit` value: a unit name (`NAME.service`, `NAME@INSTANCE.service`, …), or undefined when not given. */
+/**
+ * A `--unit` value: a unit name (`NAME.service`, `NAME@INSTANCE.service`, …), or undefined when
+ * not given. A name without a type is a service's, as systemctl takes it: `nosuch` is `nosuch.service`.
+ */
 export function checkedUnit(unit: string | undefined): string | undefined {
-  if (unit !== undefined && !isValidUnitName(unit)) throw notAUnitName(unit);
-  return unit;
+  if (unit === undefined || isValidUnitName(unit)) return unit;
+  if (isValidUnitName(`${unit}.service`)) return `${unit}.service`;
+  throw notAUnitName(unit);
 }
 
-const TIME_FORMS = '2023-03-16, "2023-03-16 14:12" (local), ISO 8601 with a zone, @1678972350, today, yesterday, "2h ago", -30min';
+/**
+ * Takes every command's `--unit <name>` through checkedUnit before the command runs, so that each
+ * sees `nosuch.service` for `nosuch`, and a name that is none is refused first.
+ */
+export function checkUnitNamesBeforeActions(program: Command): void {
+  program.hook('preAction', (_program, command) => {
+    if (!command.options.some((option) => option.flags === '--unit <name>')) return;
+    const unit: unknown = command.getOptionValue('unit');
+    if (typeof unit === 'string') command.setOptionValue('unit', checkedUnit(unit));
+  });
+}
+
+export const TIME_FORMS = '2023-03-16, "2023-03-16 14:12" and 11:00 (local time), ISO 8601 with a zone, @1678972350, today, yesterday, "2h ago", -30min, "1h 30min ago", +1h, as journalctl takes them';
 
 export function sinceOption(): Option {
-  return new Option('--since <time>', `only events at or after this time: ${TIME_FORMS}`);
+  return new Option('--since <time>', 'only events at or after this time (the forms are listed below)');
 }
 
 export function untilOption(): Option {
@@ -77,6 +96,9 @@ export function noColourOption(): Option {
 }
 
 /** `--unit-file`, repeatable: a unit file, a drop-in, or a saved `systemctl cat`. */
+/** The options that may be given more than once (shell completion offers them again). */
+export const REPEATABLE_OPTIONS: ReadonlySet<string> = new Set(['--unit-file']);
+
 export function unitFileOption(help = 'the unit file, a drop-in, or a saved `systemctl cat`; repeat for several'): Option {
   // No default: help would print `(default: [])`; the commands read a missing one as [].
   return new Option('--unit-file <file>', help).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
