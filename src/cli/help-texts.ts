@@ -25,6 +25,18 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly HelpExample[]>> = {
     { command: 'seccomp-explain suggest --systemd-version 252 --unit-file saved-systemctl-cat.txt journal.txt', does: 'offline, for another host\'s unit' },
     { command: 'seccomp-explain suggest --from-db --unit mattermost.service', does: 'from every denial in the history store' },
   ],
+  run: [
+    { command: 'sudo seccomp-explain run --unit-file mattermost.service -- ./bin/mattermost version', does: 'every call the unit\'s filter would deny, in one run' },
+    { command: 'sudo seccomp-explain run --unit mattermost.service -- go test ./...', does: 'the live unit\'s filter, over a test suite' },
+    { command: 'sudo seccomp-explain run --filter @system-service --filter \'~@debug @privileged @resources\' -- ./app', does: 'a filter given as SystemCallFilter= lines' },
+    { command: 'sudo seccomp-explain run --enforce --errno EPERM --filter \'@basic-io @file-system\' -- ls /', does: 'enforced: refused calls fail with EPERM' },
+    { command: 'sudo -E seccomp-explain run --unit-file app.service --baseline last.json --json now.json --junit report.xml -- make test', does: 'a CI gate: fail only on calls not in last.json' },
+  ],
+  learn: [
+    { command: 'sudo seccomp-explain learn start mattermost.service', does: 'its filter logs instead of denying (daemon-reload, restart: asks; --yes)' },
+    { command: 'seccomp-explain learn status', does: 'what each learning unit logged so far' },
+    { command: 'sudo seccomp-explain learn stop mattermost.service --write', does: 'enforcing again, with the drop-in for what it logged' },
+  ],
   groups: [
     { command: 'seccomp-explain groups', does: 'every group, fully expanded' },
     { command: 'seccomp-explain groups @resources --systemd-version 252', does: 'one group, as systemd 252 has it' },

@@ -19,12 +19,8 @@ interface LearnFlags {
   color?: boolean;
 }
 
-const EXAMPLES = `
-Examples:
-  sudo seccomp-explain learn start mattermost.service          # filter → log mode, daemon-reload, restart (asks; --yes)
-  seccomp-explain learn status [mattermost.service]            # since when; calls logged so far by name and ABI
-  sudo seccomp-explain learn stop mattermost.service --write   # enforcing again, plus the drop-in for what was logged
-
+/** What the exit status says, after the examples in `--help`. */
+const EXIT_STATUS_HELP = `
 Exit status: 0 done (status: nothing outside the filter logged), 1 status/stop: calls outside the
 filter were logged, 4 records may have been lost, 2 usage or set-up, 3 internal error.`;
 
@@ -67,7 +63,7 @@ export function registerLearnCommand(program: Command): void {
   const learn = program
     .command('learn')
     .description('complain mode for a running unit: its filter logs instead of denying, then the drop-in for what it logged')
-    .addHelpText('after', EXAMPLES);
+    .addHelpText('after', EXIT_STATUS_HELP);
 
   withModelOptions(learn.command('start')
     .description('stop enforcing the unit\'s SystemCallFilter= and log every call outside it (a drop-in of its own), then restart it')

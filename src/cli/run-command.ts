@@ -28,14 +28,8 @@ interface RunFlags {
   color?: boolean;
 }
 
-const EXAMPLES = `
-Examples:
-  sudo seccomp-explain run --unit-file mattermost.service -- ./bin/mattermost version
-  sudo seccomp-explain run --unit mattermost.service -- go test ./...
-  sudo seccomp-explain run --filter '@system-service' --filter '~@debug @privileged @resources' -- ./app
-  sudo seccomp-explain run --enforce --errno EPERM --filter '@basic-io @file-system' -- ls /
-  sudo seccomp-explain run --unit-file app.service --baseline last.json --json now.json --junit report.xml -- make test
-
+/** What the exit status says, after the examples in `--help`. */
+const EXIT_STATUS_HELP = `
 Exit status: 0 pass, 1 calls outside the filter, 4 inconclusive (records may be lost),
 5 the command failed without calls outside the filter, 2 usage or set-up, 3 internal error.`;
 
@@ -67,7 +61,7 @@ export function registerRunCommand(program: Command): void {
     .option('--baseline <file>', 'an earlier run\'s --json: fail only on calls not in it, and print changelog lines for them')
     .option('--junit <file>', 'also write a JUnit XML report (GitLab, Jenkins)')
     .addOption(noColourOption())
-    .addHelpText('after', EXAMPLES)
+    .addHelpText('after', EXIT_STATUS_HELP)
     .action(async (command: string[], flags: RunFlags, self: Command) => {
       process.exitCode = await runRun(command, flags, nativeAbiHint(self, flags.nativeAbi));
     });
