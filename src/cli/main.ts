@@ -9,6 +9,7 @@ import { registerExplainCommand } from './explain-command.js';
 import { registerGroupsCommands } from './groups-command.js';
 import { registerSuggestCommand } from './suggest-command.js';
 import { registerRunCommand } from './run-command.js';
+import { registerDoctorCommand } from './doctor-command.js';
 import { registerStoreCommands } from './store-commands.js';
 // The store's errors alone: loading src/store/index.js would load SQLite into every command.
 import { StoreError } from '../store/store-errors.js';
@@ -26,6 +27,7 @@ async function main(argv: string[]): Promise<void> {
   registerExplainCommand(program);
   registerSuggestCommand(program);
   registerRunCommand(program);
+  registerDoctorCommand(program);
   registerGroupsCommands(program);
   registerStoreCommands(program);
   try {

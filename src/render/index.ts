@@ -12,3 +12,4 @@ export {
   renderRunText, renderRunJson, renderRunJunit, renderRunAnnotations, changelogLine, describeLoss, describeExit,
   type RunReport, type RunVerdict, type CommandExit, type RecordLoss, type BaselineCall,
 } from './run-output.js';
+export { renderDoctorText, renderDoctorJson, describeCheck, type DoctorReport, type CheckWords } from './doctor-output.js';

@@ -31,3 +31,8 @@ export {
   filterOptionsConfiguration, runProperties, wouldBeAction, wouldBeDenials, SESSION_MARKER_CALL, FILTER_OPTION_SOURCE, ARCHITECTURES_OPTION_SOURCE,
   type RunMode, type TransientProperty,
 } from './run-filter.js';
+export {
+  doctorChecks, denialsLogged, excludeRulesForSeccomp, kernelConfigAudit, kernelLogLoss, parseAuditStatus, logSeccompEnabled, unitErrnoSettings, unitSeccompSettings, unsandboxedCommands, SECCOMP_RECORD_TYPE,
+  type AuditRuleListing, type AuditStatus, type DoctorCheck, type DoctorCheckId, type DoctorStatus, type DoctorUnit, type ErrnoSetting, type HostFacts,
+  type KernelAuditSupport, type KernelLogLoss, type UnitSeccompSetting,
+} from './doctor-checks.js';
