@@ -14,6 +14,7 @@ import { registerGroupsCommands } from './groups-command.js';
 import { registerSuggestCommand } from './suggest-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerLearnCommand } from './learn-command.js';
+import { registerDoctorCommand } from './doctor-command.js';
 import { registerStoreCommands } from './store-commands.js';
 // The store's errors alone: loading src/store/index.js would load SQLite into every command.
 import { StoreError } from '../store/store-errors.js';
@@ -38,6 +39,7 @@ export function seccompExplainProgram(): Command {
   registerSuggestCommand(program);
   registerRunCommand(program);
   registerLearnCommand(program);
+  registerDoctorCommand(program);
   registerGroupsCommands(program);
   registerStoreCommands(program);
   registerCompletionCommand(program);

@@ -15,3 +15,4 @@ export {
 export {
   renderLearnStartText, renderLearnStatusText, renderLearnStopText, renderLearnJson, type LearnReport, type LearnStartReport, type LearnLoss,
 } from './learn-output.js';
+export { renderDoctorText, renderDoctorJson, describeCheck, type DoctorReport, type CheckWords } from './doctor-output.js';

@@ -1,0 +1,144 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { release } from 'node:os';
+import { gunzipSync } from 'node:zlib';
+import type { DoctorReport } from '../render/index.js';
+import {
+  denialsLogged, doctorChecks, kernelConfigAudit, kernelLogLoss, logSeccompEnabled, parseAuditStatus,
+  type AuditRuleListing, type DoctorUnit, type HostFacts, type KernelAuditSupport, type KernelLogLoss, type SystemdGroups,
+} from '../systemd/index.js';
+import { hostRunsSystemd, loadUnit } from './unit-loading.js';
+import { tellSkippedFiles } from './unit-tree.js';
+
+const COMMAND_TIMEOUT_MS = 10_000;
+/** The most of a command's output read: the kernel log of a long boot can be large. */
+const OUTPUT_LIMIT = 32 * 1024 * 1024;
+const CONFIG_SIZE_LIMIT = 16 * 1024 * 1024;
+
+export interface DoctorRequest {
+  /** `--unit`: the live unit, or the name for `--unit-file`. */
+  unit?: string;
+  unitFiles: string[];
+  groups: SystemdGroups;
+}
+
+interface CommandResult {
+  /** null when the command could not be started (not installed) or timed out. */
+  status: number | null;
+  missing: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+function runCommand(command: string, args: string[]): CommandResult {
+  const result = spawnSync(command, args, { encoding: 'utf8', timeout: COMMAND_TIMEOUT_MS, maxBuffer: OUTPUT_LIMIT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const missing = (result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+  // Over the limit the output read so far is kept: the lines doctor counts are in it.
+  const overLimit = (result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOBUFS';
+  return { status: result.error && !overLimit ? null : result.status, missing, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+}
+
+function readText(path: string): string | null {
+  try {
+    return readFileSync(path, 'latin1');
+  } catch {
+    return null;
+  }
+}
+
+function words(path: string): string[] | null {
+  const text = readText(path);
+  return text === null ? null : text.trim().split(/\s+/).filter(Boolean);
+}
+
+/** Whether PID 1's own environment turns on SYSTEMD_LOG_SECCOMP (readable by root only). */
+function pid1LogsSeccomp(): boolean | null {
+  const environment = readText('/proc/1/environ');
+  if (environment === null) return null;
+  const value = environment.split('\0').filter((entry) => entry.startsWith('SYSTEMD_LOG_SECCOMP=')).at(-1);
+  return logSeccompEnabled(value?.slice('SYSTEMD_LOG_SECCOMP='.length));
+}
+
+function kernelAudit(): KernelAuditSupport {
+  try {
+    const text = gunzipSync(readFileSync('/proc/config.gz'), { maxOutputLength: CONFIG_SIZE_LIMIT }).toString('latin1');
+    return kernelConfigAudit(text, '/proc/config.gz');
+  } catch {
+    // Not built with IKCONFIG_PROC: try /boot.
+  }
+  const bootConfig = `/boot/config-${release()}`;
+  const text = readText(bootConfig);
+  if (text !== null) return kernelConfigAudit(text, bootConfig);
+  return existsSync('/proc/self/loginuid') ? { code: 'loginuid' } : { code: 'unknown' };
+}
+
+function auditRules(): AuditRuleListing {
+  const listed = runCommand('auditctl', ['-l']);
+  if (listed.missing) return { code: 'no-auditctl' };
+  if (listed.status !== 0) return { code: 'not-read', message: (listed.stderr.trim().split('\n')[0] ?? '').slice(0, 200) || `exit status ${listed.status ?? 'unknown'}` };
+  return { code: 'listed', rules: listed.stdout.split('\n').map((line) => line.trim()).filter((line) => line.startsWith('-')) };
+}
+
+function auditStatus(): HostFacts['auditStatus'] {
+  const status = runCommand('auditctl', ['-s']);
+  return status.status === 0 ? parseAuditStatus(status.stdout) : null;
+}
+
+/** The container manager, from systemd-detect-virt or the files container managers leave. */
+function container(): string | null {
+  const detected = runCommand('systemd-detect-virt', ['--container']);
+  if (!detected.missing && detected.status !== null) {
+    const name = detected.stdout.trim();
+    return detected.status === 0 && name !== '' && name !== 'none' ? name.slice(0, 100) : null;
+  }
+  const named = readText('/run/systemd/container')?.trim();
+  if (named) return named.slice(0, 100);
+  if (existsSync('/.dockerenv')) return 'docker';
+  if (existsSync('/run/.containerenv')) return 'podman';
+  return null;
+}
+
+/** This boot's kernel log: the journal's where PID 1 is systemd, else dmesg. */
+function kernelLog(systemd: boolean): KernelLogLoss | null {
+  if (systemd) {
+    const journal = runCommand('journalctl', ['-k', '-b', '-o', 'cat', '--no-pager', '-q']);
+    if (journal.status === 0) return kernelLogLoss(journal.stdout, 'journal');
+  }
+  const dmesg = runCommand('dmesg', []);
+  return dmesg.status === 0 ? kernelLogLoss(dmesg.stdout, 'dmesg') : null;
+}
+
+/** This host's facts for doctor's checks (docs/doctor.md). */
+export function gatherHostFacts(): HostFacts {
+  const systemd = hostRunsSystemd();
+  let socket: HostFacts['journaldAuditSocket'] = null;
+  if (systemd) socket = runCommand('systemctl', ['is-active', 'systemd-journald-audit.socket']).stdout.trim() === 'active' ? 'active' : 'inactive';
+  return {
+    actionsLogged: words('/proc/sys/kernel/seccomp/actions_logged'),
+    actionsAvailable: words('/proc/sys/kernel/seccomp/actions_avail'),
+    kernelCommandLine: readText('/proc/cmdline'),
+    pid1Name: readText('/proc/1/comm')?.trim() ?? null,
+    pid1LogsSeccomp: pid1LogsSeccomp(),
+    kernelAudit: kernelAudit(),
+    auditRules: auditRules(),
+    auditStatus: auditStatus(),
+    auditdRuns: runCommand('pidof', ['auditd']).status === 0,
+    journaldAuditSocket: socket,
+    container: container(),
+    kernelLog: kernelLog(systemd),
+  };
+}
+
+/**
+ * `doctor`: whether a seccomp denial (of the unit, with one) would be logged on this host, each
+ * check with its data (docs/doctor.md). The unit is read as suggest reads it (`loadUnit`).
+ */
+export function doctor(request: DoctorRequest, tell: (message: string) => void): DoctorReport {
+  let unit: DoctorUnit | null = null;
+  if (request.unit !== undefined || request.unitFiles.length > 0) {
+    const loaded = loadUnit(request.unit, request.unitFiles, null, tellSkippedFiles(tell));
+    unit = { configuration: loaded.configuration, loaded: loaded.loaded };
+  }
+  const checks = doctorChecks(gatherHostFacts(), unit, request.groups);
+  return { unit: unit?.configuration.unit ?? null, checks, logged: denialsLogged(checks) };
+}
