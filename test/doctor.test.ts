@@ -176,7 +176,7 @@ describe('where the records go', () => {
     expect(line('record-destination', {})).toBe('ok    record-destination: journald reads the audit socket (systemd-journald-audit.socket is active): seccomp records are in the journal (journalctl _TRANSPORT=audit)');
     expect(line('record-destination', { journaldAuditSocket: 'inactive' })).toBe([
       'warn  record-destination: no auditd runs and systemd-journald-audit.socket is not active: seccomp records reach only the kernel log, whose rate limit drops them in bursts',
-      '      fix: systemctl enable --now systemd-journald-audit.socket && systemctl restart systemd-journald (or install and start auditd)',
+      '      fix: systemctl enable systemd-journald-audit.socket && systemctl stop systemd-journald && systemctl start systemd-journald-audit.socket systemd-journald (systemd will not start the socket while journald runs; or install and start auditd)',
     ].join('\n'));
   });
 

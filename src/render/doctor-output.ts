@@ -155,7 +155,7 @@ export function describeCheck(check: DoctorCheck): CheckWords {
       if (check.journaldAuditSocket === 'inactive') {
         return {
           detail: 'no auditd runs and systemd-journald-audit.socket is not active: seccomp records reach only the kernel log, whose rate limit drops them in bursts',
-          fix: 'systemctl enable --now systemd-journald-audit.socket && systemctl restart systemd-journald (or install and start auditd)',
+          fix: 'systemctl enable systemd-journald-audit.socket && systemctl stop systemd-journald && systemctl start systemd-journald-audit.socket systemd-journald (systemd will not start the socket while journald runs; or install and start auditd)',
         };
       }
       return {

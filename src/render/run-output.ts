@@ -79,7 +79,7 @@ export function describeLoss(loss: RecordLoss): string {
     case 'audit-lost':
       return `the kernel lost ${loss.lost} audit ${loss.lost === 1 ? 'record' : 'records'} during the run (auditctl -s): raise the backlog (auditctl -b 8192) and run again`;
     case 'ring-buffer-only':
-      return 'neither journald\'s audit socket (systemd-journald-audit.socket) nor auditd takes the records, and the kernel log drops them when they come fast: systemctl enable --now systemd-journald-audit.socket';
+      return 'neither journald\'s audit socket (systemd-journald-audit.socket) nor auditd takes the records, and the kernel log drops them when they come fast: systemctl enable systemd-journald-audit.socket && systemctl stop systemd-journald && systemctl start systemd-journald-audit.socket systemd-journald';
     case 'records-late':
       return 'the records of the run had not all reached the journal after 3 s: run again on a less busy system';
     case 'no-session-marker':
