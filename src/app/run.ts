@@ -74,8 +74,13 @@ function ensurePamService(): void {
     throw new UsageError(`${RUN_PAM_FILE} is not the file seccomp-explain writes: remove it, or restore it from docs/run.md`);
   }
   const temporary = `${RUN_PAM_FILE}.seccomp-explain-${process.pid}`;
-  writeFileSync(temporary, RUN_PAM_TEXT, { mode: 0o644, flag: 'wx' });
-  renameSync(temporary, RUN_PAM_FILE);
+  try {
+    writeFileSync(temporary, RUN_PAM_TEXT, { mode: 0o644, flag: 'wx' });
+    renameSync(temporary, RUN_PAM_FILE);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw new UsageError(`cannot write ${RUN_PAM_FILE}: ${(error as Error).message}`);
+  }
 }
 
 /** The filter's unit configuration, and what loaded it. */
@@ -216,7 +221,8 @@ function startFence(): { started: number } | null {
 }
 
 function isFence(denial: Denial, execers: string[], started: number): boolean {
-  return denial.syscall === SESSION_MARKER_CALL && denial.action === 'log' && denial.comm === `(${posix.basename(FENCE_COMMAND)})`
+  // No PAM session: a run of /bin/true itself has one, and is no fence.
+  return denial.syscall === SESSION_MARKER_CALL && denial.action === 'log' && denial.comm === `(${posix.basename(FENCE_COMMAND)})` && denial.ses === null
     && denial.exe !== null && (execers.length === 0 || execers.includes(denial.exe))
     && denial.time !== null && denial.time >= Math.floor(started / 1000) * 1000;
 }
