@@ -105,7 +105,7 @@ describe('seccomp-explain doctor', () => {
   it('shows examples in --help', () => {
     const result = runCli(['doctor', '--help']);
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('  sudo seccomp-explain doctor --unit mattermost.service\n');
+    expect(result.stdout).toContain('  $ sudo seccomp-explain doctor --unit mattermost.service\n');
     expect(result.stdout).toContain('Exit status: 0 a denial would be logged, 1 it would not (a check failed)');
   });
 });

@@ -21,12 +21,8 @@ export const DoctorExitCode = {
   NotLogged: 1,
 } as const;
 
+/** What the report looks like and what the exit status says; the examples are in help-texts.ts. */
 const EXAMPLES = `
-Examples:
-  sudo seccomp-explain doctor
-  sudo seccomp-explain doctor --unit mattermost.service
-  seccomp-explain doctor --unit-file ./mattermost.service --json
-
 Each check is one line, worst first (fail, warn, ok), with the fix under each problem.
 Exit status: 0 a denial would be logged, 1 it would not (a check failed), 2 usage, 3 internal error.
 Run it as root: PID 1's environment and auditctl are root's to read.`;

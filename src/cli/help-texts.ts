@@ -37,6 +37,11 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly HelpExample[]>> = {
     { command: 'seccomp-explain learn status', does: 'what each learning unit logged so far' },
     { command: 'sudo seccomp-explain learn stop mattermost.service --write', does: 'enforcing again, with the drop-in for what it logged' },
   ],
+  doctor: [
+    { command: 'sudo seccomp-explain doctor', does: 'would a seccomp kill of any program be logged here?' },
+    { command: 'sudo seccomp-explain doctor --unit mattermost.service', does: 'and a denial of this unit, with its settings' },
+    { command: 'seccomp-explain doctor --unit-file ./mattermost.service --json', does: 'a unit file from elsewhere, as JSON' },
+  ],
   groups: [
     { command: 'seccomp-explain groups', does: 'every group, fully expanded' },
     { command: 'seccomp-explain groups @resources --systemd-version 252', does: 'one group, as systemd 252 has it' },
