@@ -63,7 +63,7 @@ function liveUnit(unit: string, context: LearnContext): UnitConfiguration {
 }
 
 /** When the unit started learning: its learn drop-in's header, read from disk. */
-function learnStart(configuration: UnitConfiguration): { path: string; since: number } {
+function learningStartOf(configuration: UnitConfiguration): { path: string; since: number } {
   const file = learnDropInOf(configuration);
   if (file === null) throw new UsageError(`${configuration.unit} is not learning: seccomp-explain learn start ${configuration.unit}`);
   const since = learningSince(readRegularFile(file.path, { followLinks: false }));
@@ -180,7 +180,7 @@ export async function learningStatus(unit: string | undefined, context: LearnCon
   const reports: LearnReport[] = [];
   for (const name of units) {
     const configuration = liveUnit(name, context);
-    const { path, since } = learnStart(configuration);
+    const { path, since } = learningStartOf(configuration);
     reports.push(await learned(configuration, since, path, context));
   }
   return reports;
@@ -201,7 +201,7 @@ function removeLearnDropIn(path: string): void {
 export async function stopLearning(unit: string, options: { write: boolean; restart: RestartChoice }, context: LearnContext): Promise<LearnReport> {
   requireHost();
   const configuration = liveUnit(unit, context);
-  const { path, since } = learnStart(configuration);
+  const { path, since } = learningStartOf(configuration);
   const report = await learned(configuration, since, path, context);
   removeLearnDropIn(path);
   report.removed = true;
