@@ -120,7 +120,7 @@ export function* explanationTextChunks(summaries: DenialSummary[], stats: Explai
 export function describeNotText(input: NotTextInput): string {
   const path = escapeForTerminal(input.path);
   if (input.kind === 'journal-file') return `${path} is not text but a journald file: journalctl --file ${path} -o json | seccomp-explain`;
-  return `${path} is not text (it holds NUL bytes, as no log does): no seccomp record can be read from it`;
+  return `${path} is not text: it holds NUL bytes, as no log does (records in it, if any, may be damaged)`;
 }
 
 /** The closing line of an empty history store, or of one the filters left nothing of (`report`, `explain --from-db`). */
