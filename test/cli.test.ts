@@ -11,6 +11,7 @@ describe('seccomp-explain explain, as the README shows it', () => {
     expect(result.stdout).toBe(
       'setrlimit (x86_64 #160)  kill_process  1×  /opt/mattermost/bin/mattermost (comm mattermost, uid 1009)\n' +
       '  first 2023-03-16 13:12:30Z  last 2023-03-16 13:12:30Z  pids 2999066\n' +
+      'kill_process: the whole process was killed with SIGSYS at this call\n' +
       '1 distinct denial from 1 seccomp record in 1 line\n',
     );
     expect(result.stderr).toBe('');
@@ -29,6 +30,8 @@ describe('seccomp-explain explain, as the README shows it', () => {
     expect(result.stdout).toBe(
       'setrlimit (x86_64 #160)  kill_process  1×  /opt/rig/prog (comm prog, uid 0)\n' +
       '  first 2026-11-23 13:17:17Z  last 2026-11-23 13:17:17Z  pids 15216  host rig\n' +
+      'kill_process: the whole process was killed with SIGSYS at this call\n' +
+      `next: systemd says rigtest.service died of SIGSYS; \`seccomp-explain suggest --unit rigtest.service ${fixture('rig', '01-mattermost-setrlimit', 'journal.short')}\` names the setting that blocked the call and the drop-in that fixes it\n` +
       '1 distinct denial from 2 seccomp records in 6 lines; 1 record seen twice counted once\n',
     );
   });

@@ -51,6 +51,7 @@ describe('records copied from bug reports, forums, mail and other tools are read
       'setpriority (x86_64 #141)  kill_thread  1×  /usr/bin/python2.7 (comm pyzor, uid 998)',
       '  first unknown  last unknown  pids 7053',
       '  note: read as pasted text: a quote prefix, markdown formatting; not trusted for --write',
+      'kill_thread: the calling thread was killed with SIGSYS (the whole process, when it had one thread)',
       '1 distinct denial from 1 seccomp record in 5 lines',
       '',
     ].join('\n'));

@@ -1,10 +1,11 @@
-import { accessSync, constants } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { DenialAggregator, emptyStats, type DenialFilter, type DenialSummary, type ExplainStats } from '../analysis/index.js';
 import type { AbiRegistry, Denial } from '../decode/index.js';
-import { commandSource, fileSource, stdinSource, type InputSource } from '../input/index.js';
-import type { UnitAttribution } from '../render/index.js';
+import { fileSource, stdinSource, type InputSource } from '../input/index.js';
+import { describeHostLogChoice, type HostLogChoice, type NotTextInput, type UnitAttribution } from '../render/index.js';
 import type { SystemdGroups } from '../systemd/index.js';
-import { DEFAULT_AUDIT_LOG } from './host-logs.js';
+import { chooseHostLog } from './host-logs.js';
 import { openStore } from './open-store.js';
 import { readDenials } from './read-denials.js';
 import type { LoadedUnit } from './unit-loading.js';
@@ -26,11 +27,15 @@ export interface ExplainRequest {
   db?: string;
   /** Hand each event to `onEvent` as it is read, and summarise nothing (`--ndjson`). */
   streaming: boolean;
+  /** Note the units systemd logged a SIGSYS exit of (for a hint that names `suggest`). */
+  findUnits?: boolean;
 }
 
 export interface ExplainListener {
-  /** A line for stderr: which input was chosen, an input that could not be read. */
+  /** A line for stderr: an input that could not be read, or is not text. */
   tell: (message: string) => void;
+  /** Which of the host's logs is read, when no file was named and stdin is a terminal. */
+  onHostLog?: (choice: HostLogChoice) => void;
   /** Each event, once, as read (streaming only); its promise holds reading back. */
   onEvent?: (denial: Denial) => Promise<void> | void;
   /** The bytes read so far of a source, for a progress line. */
@@ -46,28 +51,56 @@ export interface ExplainOutcome {
   /** Events read (streaming) or summarised. */
   events: number;
   inputFailed: boolean;
+  /** Units systemd logged a SIGSYS exit of (findUnits), up to LISTED_UNITS, in order met. */
+  units: string[];
+  /** Named files that hold bytes no log holds. */
+  notText: NotTextInput[];
 }
 
-function isReadable(path: string): boolean {
+/** Units named in the hint at most. */
+const LISTED_UNITS = 5;
+/** How much of a named file is looked at to tell whether it is text. */
+const TEXT_PROBE_BYTES = 64 * 1024;
+const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
+/** The first bytes of a journald file. */
+const JOURNAL_FILE_MAGIC = Buffer.from('LPKSHHRH');
+
+/** The first bytes of a named regular file (decompressed when gzip), or null for anything else. */
+function firstBytes(path: string): Buffer | null {
   try {
-    accessSync(path, constants.R_OK);
-    return true;
+    if (!statSync(path).isFile()) return null;
+    const descriptor = openSync(path, 'r');
+    try {
+      const buffer = Buffer.alloc(TEXT_PROBE_BYTES);
+      const read = buffer.subarray(0, readSync(descriptor, buffer, 0, buffer.length, 0));
+      if (!read.subarray(0, 2).equals(GZIP_MAGIC)) return read;
+      return gunzipSync(read, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).subarray(0, TEXT_PROBE_BYTES);
+    } finally {
+      closeSync(descriptor);
+    }
   } catch {
-    return false;
+    // Unreadable or damaged: reading it says so.
+    return null;
   }
 }
 
-/** With no file named and a terminal on stdin, the host's own logs: auditd's, else the kernel's. */
-function defaultSources(files: string[], tell: (line: string) => void): InputSource[] {
+/** Whether a named file is not text: a journald file, or one that holds NUL bytes, which no log does. */
+function notText(path: string): NotTextInput | null {
+  if (path === '-') return null;
+  const bytes = firstBytes(path);
+  if (bytes === null) return null;
+  if (bytes.subarray(0, JOURNAL_FILE_MAGIC.length).equals(JOURNAL_FILE_MAGIC)) return { path, kind: 'journal-file' };
+  return bytes.includes(0) ? { path, kind: 'binary' } : null;
+}
+
+/** With no file named and a terminal on stdin, the host's own log (chooseHostLog). */
+function defaultSources(files: string[], listener: ExplainListener): InputSource[] {
   if (files.length > 0) return files.map(fileSource);
   if (!process.stdin.isTTY) return [stdinSource()];
-  if (isReadable(DEFAULT_AUDIT_LOG)) {
-    tell(`reading ${DEFAULT_AUDIT_LOG} (no file given)`);
-    return [fileSource(DEFAULT_AUDIT_LOG)];
-  }
-  const journal = commandSource('journalctl', ['-k', '-b', '-o', 'json', '--no-pager']);
-  tell(`reading ${journal.label} (no file given, ${DEFAULT_AUDIT_LOG} is not readable)`);
-  return [journal];
+  const { source, choice } = chooseHostLog();
+  if (source === null) throw new UsageError(describeHostLogChoice(choice));
+  listener.onHostLog?.(choice);
+  return [source];
 }
 
 /** Each summary's attribution to the unit's settings, when a unit was given. */
@@ -88,10 +121,10 @@ async function explainStore(request: ExplainRequest, listener: ExplainListener):
         events++;
         await listener.onEvent?.(denial);
       }
-      return { summaries: [], stats: emptyStats(), attribution: null, events, inputFailed: false };
+      return { summaries: [], stats: emptyStats(), attribution: null, events, inputFailed: false, units: [], notText: [] };
     }
     const { summaries, stats } = store.explanation(request.filter);
-    return { summaries, stats, attribution: await attribute(summaries, request), events: summaries.length, inputFailed: false };
+    return { summaries, stats, attribution: await attribute(summaries, request), events: summaries.length, inputFailed: false, units: [], notText: [] };
   } finally {
     await store.close();
   }
@@ -107,7 +140,9 @@ export async function explain(request: ExplainRequest, listener: ExplainListener
     return explainStore(request, listener);
   }
   if (request.db !== undefined) throw new UsageError('--db goes with --from-db (or ingest, watch, report)');
-  const sources = defaultSources(request.files, listener.tell);
+  const sources = defaultSources(request.files, listener);
+  const notTextInputs = request.files.map(notText).filter((input) => input !== null);
+  const units: string[] = [];
   const stats = emptyStats();
   const aggregator = new DenialAggregator();
   let inputFailed = false;
@@ -122,6 +157,9 @@ export async function explain(request: ExplainRequest, listener: ExplainListener
       inputFailed = true;
       listener.tell(error.message);
     },
+    onUnitExit: request.findUnits ? (exit) => {
+      if (units.length < LISTED_UNITS && !units.includes(exit.unit)) units.push(exit.unit);
+    } : undefined,
   }, stats);
   for await (const denial of denials) {
     events++;
@@ -130,5 +168,5 @@ export async function explain(request: ExplainRequest, listener: ExplainListener
   }
   stats.overflow = aggregator.overflow;
   const summaries = aggregator.summaries();
-  return { summaries, stats, attribution: await attribute(summaries, request), events, inputFailed };
+  return { summaries, stats, attribution: await attribute(summaries, request), events, inputFailed, units, notText: notTextInputs };
 }

@@ -3,13 +3,13 @@ import { UsageError } from '../app/usage-error.js';
 import { loadBundledSyscallTables } from '../decode/index.js';
 import { plainFileSize, type InputSource } from '../input/index.js';
 import {
-  COLOUR_PALETTE, PLAIN_PALETTE, describeOverflow, formatCount, explanationJsonChunks, explanationTextChunks, renderDenialNdjson,
+  COLOUR_PALETTE, PLAIN_PALETTE, describeHostLogChoice, describeNotText, describeOverflow, formatCount, explanationJsonChunks, explanationTextChunks, renderDenialNdjson,
 } from '../render/index.js';
 import { writeChunks } from './chunked-output.js';
 import { colourWanted } from './colour-choice.js';
 import { ExitCode } from './exit-code.js';
 import {
-  DB_OPTION_HELP, abiOption, checkedAbi, checkedDenialFilter, checkedUnit, dbOption, nativeAbiHint, nativeAbiOption, noColourOption, rootDirectoryOption, sinceOption,
+  DB_OPTION_HELP, abiOption, checkedAbi, checkedDenialFilter, checkedUnit, dbOption, nativeAbiHint, nativeAbiOption, noColourOption, quietOption, rootDirectoryOption, sinceOption,
   systemdGroupsOption, systemdVersionOption, unitFileOption, untilOption,
 } from './options.js';
 import { ProgressLine } from './progress-line.js';
@@ -32,6 +32,7 @@ interface ExplainOptions {
   systemdGroups?: string;
   fromDb?: boolean;
   db?: string;
+  quiet?: boolean;
 }
 
 export function registerExplainCommand(program: Command): void {
@@ -55,6 +56,7 @@ export function registerExplainCommand(program: Command): void {
     .option('--from-db', 'explain the history store (see ingest) instead of log input')
     .addOption(dbOption(`with --from-db: ${DB_OPTION_HELP}`))
     .addOption(noColourOption())
+    .addOption(quietOption())
     .action(async (files: string[], options: ExplainOptions, command: Command) => {
       process.exitCode = await runExplain(files, options, nativeAbiHint(command, options.nativeAbi));
     });
@@ -69,15 +71,24 @@ async function runExplain(files: string[], options: ExplainOptions, hint: string
   const unitFiles = options.unitFile ?? [];
   const unitGiven = options.unit !== undefined || unitFiles.length > 0 || options.root !== undefined;
   if (unitGiven && options.ndjson) throw new UsageError('--ndjson prints events as they are read: --unit goes with the default output or --json');
-  if (unitGiven && hint !== null) printMessage(hint);
+  const inform = options.quiet ? () => undefined : printMessage;
+  if (unitGiven && hint !== null) inform(hint);
   // The unit is read before the log, so that a mistake in it is reported at once.
   let unit = null;
+  let unitFailed = false;
   if (unitGiven) {
     // The unit model is loaded only when a unit is given.
     const { chooseGroups, loadUnit, rootOption } = await import('../app/unit-loading.js');
     const { tellSkippedFiles } = await import('../app/unit-tree.js');
-    const loaded = loadUnit(checkedUnit(options.unit), unitFiles, rootOption(options.root), tellSkippedFiles(printMessage));
-    unit = { loaded, groups: chooseGroups(options.systemdGroups, options.systemdVersion) };
+    const groups = chooseGroups(options.systemdGroups, options.systemdVersion);
+    try {
+      unit = { loaded: loadUnit(checkedUnit(options.unit), unitFiles, rootOption(options.root), tellSkippedFiles(printMessage)), groups };
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      // The denials are explained all the same; only what blocked them is missing.
+      printMessage(`warning: ${error.message}; explaining the denials without the unit`);
+      unitFailed = true;
+    }
   }
   const filter = checkedDenialFilter(options, Date.now());
   let reading: InputSource | null = null;
@@ -85,8 +96,10 @@ async function runExplain(files: string[], options: ExplainOptions, hint: string
   const { explain } = await import('../app/explain.js');
   const outcome = await explain({
     files, filter, tables, abi, nativeAbi, unit, fromDb: options.fromDb === true, db: options.db, streaming: options.ndjson === true,
+    findUnits: !options.ndjson && !options.json && !unitGiven,
   }, {
     tell: printMessage,
+    onHostLog: (choice) => inform(describeHostLogChoice(choice)),
     onEvent: async (denial) => {
       if (!process.stdout.write(renderDenialNdjson(denial))) await new Promise((resolve) => process.stdout.once('drain', resolve));
     },
@@ -97,13 +110,17 @@ async function runExplain(files: string[], options: ExplainOptions, hint: string
     onInputError: () => progress.clear(),
   });
   progress.clear();
+  for (const input of outcome.notText) printMessage(describeNotText(input));
   if (!options.ndjson) {
     const { summaries, stats, attribution } = outcome;
     if (options.json) await writeChunks(explanationJsonChunks(summaries, stats, attribution));
-    else await writeChunks(explanationTextChunks(summaries, stats, colourWanted(options.color) ? COLOUR_PALETTE : PLAIN_PALETTE, attribution));
+    else {
+      const guide = { actionMeanings: true, units: outcome.units, files, fromStore: options.fromDb === true, notText: outcome.notText };
+      await writeChunks(explanationTextChunks(summaries, stats, colourWanted(options.color) ? COLOUR_PALETTE : PLAIN_PALETTE, attribution, guide));
+    }
     if (stats.overflow > 0) printMessage(describeOverflow(stats));
   }
   if (outcome.stats.malformed > 0) printMessage(`${formatCount(outcome.stats.malformed)} malformed ${outcome.stats.malformed === 1 ? 'record' : 'records'} skipped`);
-  if (outcome.inputFailed) return ExitCode.InputError;
+  if (outcome.inputFailed || unitFailed) return ExitCode.InputError;
   return outcome.events > 0 ? ExitCode.Found : ExitCode.NothingFound;
 }

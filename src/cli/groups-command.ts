@@ -40,7 +40,9 @@ export function registerGroupsCommands(program: Command): void {
 async function runGroups(group: string | undefined, options: GroupsOptions): Promise<number> {
   const { listGroups } = await import('../app/groups.js');
   const listing = listGroups(group, options);
-  process.stdout.write(options.json ? renderGroupsJson(listing) : renderGroupsText(listing));
+  // Wrapped to a terminal's width; piped, each group's members stay on one line.
+  const width = process.stdout.isTTY === true && (process.stdout.columns ?? 0) > 0 ? process.stdout.columns : null;
+  process.stdout.write(options.json ? renderGroupsJson(listing) : renderGroupsText(listing, width));
   return ExitCode.Found;
 }
 

@@ -95,10 +95,15 @@ export function noColourOption(): Option {
   return new Option('--no-color', 'no colour, even on a terminal');
 }
 
-/** `--unit-file`, repeatable: a unit file, a drop-in, or a saved `systemctl cat`. */
+/** `--quiet`: no informational lines on stderr (which log was read, option hints); warnings and errors still appear. */
+export function quietOption(): Option {
+  return new Option('-q, --quiet', 'no informational lines on stderr (such as which log was read); warnings and errors still appear');
+}
+
 /** The options that may be given more than once (shell completion offers them again). */
 export const REPEATABLE_OPTIONS: ReadonlySet<string> = new Set(['--unit-file']);
 
+/** `--unit-file`, repeatable: a unit file, a drop-in, or a saved `systemctl cat`. */
 export function unitFileOption(help = 'the unit file, a drop-in, or a saved `systemctl cat`; repeat for several'): Option {
   // No default: help would print `(default: [])`; the commands read a missing one as [].
   return new Option('--unit-file <file>', help).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);

@@ -18,14 +18,36 @@ export interface SyscallLookup {
   changes: MembershipChange[];
 }
 
-/** `groups`: each group, its size and nested groups, then its members. */
-export function renderGroupsText({ groups, names }: GroupListing): string {
+/**
+ * Words after an indent, as lines of at most `width` characters broken between words (a word
+ * longer than a line has a line of its own); all on one line when `width` is null (not a terminal).
+ */
+function wrapWords(indent: string, words: string[], width: number | null): string[] {
+  if (width === null) return [`${indent}${words.join(' ')}`];
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    if (line !== '' && indent.length + line.length + 1 + word.length > width) {
+      lines.push(`${indent}${line}`);
+      line = '';
+    }
+    line = line === '' ? word : `${line} ${word}`;
+  }
+  lines.push(`${indent}${line}`);
+  return lines;
+}
+
+/**
+ * `groups`: each group, its size and nested groups, then its members, wrapped between names to
+ * `width` (the terminal's columns), or on one line when `width` is null.
+ */
+export function renderGroupsText({ groups, names }: GroupListing, width: number | null = null): string {
   const out = [`# groups: ${escapeForTerminal(describeGroupTableSource(groups.source))}`];
   for (const name of names) {
     const nested = (groups.nested.get(name) ?? []).filter((member) => member.startsWith('@'));
     const members = groups.expanded.get(name) ?? [];
     out.push(escapeForTerminal(`${name}  (${members.length} syscalls${nested.length > 0 ? `, includes ${nested.join(' ')}` : ''})`));
-    out.push(escapeForTerminal(`  ${members.join(' ')}`));
+    out.push(...wrapWords('  ', members.map(escapeForTerminal), width));
   }
   return `${out.join('\n')}\n`;
 }

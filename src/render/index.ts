@@ -1,4 +1,7 @@
-export { renderExplanationText, explanationTextChunks, renderDenialLine, describeSyscall, describeStats, describeOverflow } from './explanation-text.js';
+export {
+  renderExplanationText, explanationTextChunks, renderDenialLine, describeSyscall, describeStats, describeOverflow, describeActionMeaning, describeSuggestHint,
+  describeNotText, describeEmptyStore, describeIngest, type ExplanationGuide, type NotTextInput, type IngestCounts,
+} from './explanation-text.js';
 export { renderExplanationJson, explanationJsonChunks, renderDenialNdjson, type UnitAttribution } from './explanation-json.js';
 export { escapeForTerminal, escapeMessageForTerminal, formatCount, formatTime, COLOUR_PALETTE, PLAIN_PALETTE, type Palette } from './terminal-text.js';
 export { renderSuggestionText, renderSuggestionJson, suggestionFindingLines, suggestionJsonValue, dropInHeader, type SuggestionReport, type WithheldReason } from './suggestion-output.js';
@@ -16,3 +19,4 @@ export {
   renderLearnStartText, renderLearnStatusText, renderLearnStopText, renderLearnJson, type LearnReport, type LearnStartReport, type LearnLoss,
 } from './learn-output.js';
 export { renderDoctorText, renderDoctorJson, describeCheck, type DoctorReport, type CheckWords } from './doctor-output.js';
+export { describeHostLogChoice, type HostLog, type HostLogChoice, type HostLogPassedOver } from './host-log-choice.js';

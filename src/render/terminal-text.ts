@@ -20,26 +20,47 @@ export function escapeMessageForTerminal(message: string): string {
   return message.split('\n').map(escapeForTerminal).join('\n');
 }
 
-/** ANSI styles, applied only when colour is on. */
+/**
+ * ANSI styles, applied only when colour is on; the plain palette returns every text as it is,
+ * so that output piped elsewhere is the same bytes with colour on or off.
+ */
 export interface Palette {
   syscall(text: string): string;
-  action(text: string): string;
+  /**
+   * An action's name (or a word standing for one, `fail` in doctor), coloured for what it did:
+   * the kill actions (and any word it does not know) red, errno, trap, trace and user_notif
+   * yellow, log and allow dim. `kind` is the action when `text` is not its bare name.
+   */
+  action(text: string, kind?: string): string;
+  /** What to do: a `fix:` line, a command to run. */
+  fix(text: string): string;
   dim(text: string): string;
   warning(text: string): string;
 }
 
 const style = (open: string) => (text: string) => `\x1b[${open}m${text}\x1b[0m`;
 
+const RED = style('31');
+const YELLOW = style('33');
+const DIM = style('2');
+const BOLD = style('1');
+
+/** The actions that let the call fail or pass on to someone else, and those that let it through. */
+const YELLOW_ACTIONS: ReadonlySet<string> = new Set(['errno', 'trap', 'trace', 'user_notif']);
+const DIM_ACTIONS: ReadonlySet<string> = new Set(['log', 'allow']);
+
 export const COLOUR_PALETTE: Palette = {
-  syscall: style('1'),
-  action: style('31'),
-  dim: style('2'),
-  warning: style('33'),
+  syscall: BOLD,
+  action: (text, kind = text) => (DIM_ACTIONS.has(kind) ? DIM : YELLOW_ACTIONS.has(kind) ? YELLOW : RED)(text),
+  fix: style('1;32'),
+  dim: DIM,
+  warning: YELLOW,
 };
 
 export const PLAIN_PALETTE: Palette = {
   syscall: (text) => text,
   action: (text) => text,
+  fix: (text) => text,
   dim: (text) => text,
   warning: (text) => text,
 };
@@ -50,7 +71,7 @@ export function formatTime(time: number | null): string {
   return `${new Date(time).toISOString().slice(0, 19).replace('T', ' ')}Z`;
 }
 
-/** `1 204 567`: thousands grouped with thin spaces, readable in any locale. */
+/** `1,204,567`: thousands grouped with commas, so that a count never reads as several numbers. */
 export function formatCount(count: number): string {
-  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
