@@ -30,7 +30,7 @@ describe('--abi and --native-abi say two things', () => {
 
   it('--abi stays the ABI of records that name none', () => {
     const legacy = fixture('formats', 'old-type-1701', 'input.log');
-    const explained = runCli(['suggest', '--json', '--systemd-version', '252', '--abi', 'i386', '--unit-file', UNIT, legacy]);
+    const explained = runCli(['suggest', '--json', '--systemd-version', '252', '--abi', 'i386', '--all-programs', '--unit-file', UNIT, legacy]);
     expect(new Set((JSON.parse(explained.stdout) as Findings).findings.map((finding) => finding.abi))).toEqual(new Set(['i386']));
   });
 

@@ -44,7 +44,7 @@ describe('for every fixture, the drop-in widens the filter by exactly the denied
       abis.add(denial.abi as string);
     }
     const expected = Object.fromEntries([...abis].map((abi) => [abi, [...names].filter((name) => tables.forAbi(abi)?.numberOf(name) !== null).sort()]));
-    const result = runCli(['suggest', '--json', '--systemd-version', '252', '--abi', 'x86_64', '--unit-file', unitFile, input]);
+    const result = runCli(['suggest', '--json', '--systemd-version', '252', '--abi', 'x86_64', '--all-programs', '--unit-file', unitFile, input]);
     expect([0, 1]).toContain(result.status);
     if (result.status === 1) {
       expect(expected).toEqual({});

@@ -187,7 +187,8 @@ describe('suggest --write acts on what provably came from the kernel, auditd or 
   it('but not a text line that differs from the journal in the program it names', () => {
     const root = rigImage(true);
     const lied = readFileSync(fixture('rig', '01-mattermost-setrlimit', 'journal.short'), 'utf8').replaceAll('exe="/opt/rig/prog"', 'exe="/opt/rig/prog2"');
-    const { status, report } = suggest(['--root', root, '--write', '--unit', 'rigtest.service'], lied);
+    // Taken although the unit does not run /opt/rig/prog2: confirmation alone must keep it out.
+    const { status, report } = suggest(['--root', root, '--write', '--unit', 'rigtest.service', '--all-programs'], lied);
     expect(status).toBe(2);
     expect(report?.findings.map(({ verified }) => verified)).toEqual([false]);
     expect(existsSync(join(root, RIG_DROP_IN))).toBe(false);

@@ -1,4 +1,5 @@
-import { DistinctFingerprints, denialGroupKey, emptyStats, type DenialSummary, type ExplainStats } from '../analysis/index.js';
+import { existsSync } from 'node:fs';
+import { DistinctFingerprints, denialGroupKey, denialPredicate, emptyStats, type DenialSummary, type ExplainStats } from '../analysis/index.js';
 import type { AbiRegistry, Denial } from '../decode/index.js';
 import { commandSource, fileSource, followedFileSource, stdinSource, type InputSource } from '../input/index.js';
 import type { RedecodeCounts, StoredDenialFilter } from '../store/index.js';
@@ -86,10 +87,30 @@ export async function report(db: string | undefined, filter: StoredDenialFilter)
   }
 }
 
+/**
+ * `report --ndjson`: each stored event the filter keeps, once, in the order stored, handed to
+ * `onDenial` (awaited, so that a slow reader holds the store, not memory). Returns how many.
+ */
+export async function reportEvents(db: string | undefined, filter: StoredDenialFilter, onDenial: (denial: Denial) => void | Promise<void>): Promise<number> {
+  const store = await openStore(db, true);
+  try {
+    let count = 0;
+    for (const denial of store.denials(filter)) {
+      await onDenial(denial);
+      count++;
+    }
+    return count;
+  } finally {
+    await store.close();
+  }
+}
+
 export interface WatchListener {
   tell: (message: string) => void;
-  /** The first event of a distinct denial the store has never held. */
+  /** The first event of a distinct denial the store has never held (of the program `exe` asks for). */
   onNewDenial: (denial: Denial) => void;
+  /** Only denials of this program are told (`--exe`): exact, or a pattern with `*` and `?`. Every event is stored. */
+  exe?: string;
 }
 
 /**
@@ -105,7 +126,9 @@ export async function watch(file: string | undefined, request: HistoryRequest, s
     const source: InputSource = file !== undefined
       ? followedFileSource(file, stop)
       : commandSource('journalctl', ['-f', '-o', 'json', '--no-pager', '-b'], stop);
+    if (file !== undefined && !existsSync(file)) listener.tell(`${file} does not exist yet: it is read once it is created`);
     listener.tell(`watching ${source.label}, storing in ${store.path} (Ctrl-C ends)`);
+    const told = denialPredicate({ exe: listener.exe });
     let inputFailed = false;
     const now = Date.now();
     const stats = emptyStats();
@@ -115,7 +138,7 @@ export async function watch(file: string | undefined, request: HistoryRequest, s
     });
     async function* tellingNew(): AsyncGenerator<Denial[]> {
       for await (const batch of batches) {
-        for (const denial of batch) if (seen.addNew(denialGroupKey(denial))) listener.onNewDenial(denial);
+        for (const denial of batch) if (seen.addNew(denialGroupKey(denial)) && told(denial)) listener.onNewDenial(denial);
         yield batch;
       }
     }

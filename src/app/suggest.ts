@@ -9,8 +9,8 @@ import { packageVersion } from '../package-root.js';
 import type { UnitExitRecord } from '../records/index.js';
 import { describeSuggestWarning, dropInHeader, type SuggestWarning, type SuggestionReport, type WithheldReason } from '../render/index.js';
 import {
-  attributeDenial, broadAlternative, identifyUnit, suggestDropIn, uidCanBeUnits, unitUser, unitWarnings,
-  type DeniedProcess, type Finding, type SkippedFileReporter, type SystemdGroups,
+  PROGRAM_SEARCH_PATH, attributeDenial, broadAlternative, execStartPrograms, identifyUnit, programsOfUnit, suggestDropIn, uidCanBeUnits, unitUser, unitWarnings,
+  type DeniedProcess, type ExecStartEntry, type Finding, type SkippedFileReporter, type SystemdGroups, type UnitConfiguration,
 } from '../systemd/index.js';
 import { DropInNotWritten, SYSTEM_UNIT_DIRECTORY, writeDropIn } from './drop-in-writer.js';
 import { DEFAULT_AUDIT_LOG } from './host-logs.js';
@@ -18,7 +18,7 @@ import { openStore } from './open-store.js';
 import { readDenials } from './read-denials.js';
 import { fileProvenance, gatherTrustedEvidence, TRUSTED_JOURNAL_MATCHES } from './trusted-sources.js';
 import { hostRunsSystemd, loadUnit } from './unit-loading.js';
-import { listExecStarts, tellSkippedFiles } from './unit-tree.js';
+import { listExecStarts, resolveInRoot, tellSkippedFiles } from './unit-tree.js';
 import { lookUpUnitUserId } from './unit-user-id.js';
 import { UsageError } from './usage-error.js';
 
@@ -29,6 +29,13 @@ export interface SuggestOptions {
   write?: boolean;
   trustInput?: boolean;
   exe?: string;
+  /** Only denials of this command name (`--comm`). */
+  comm?: string;
+  /** Only events at or after / at or before these times (ms since the epoch), checked by the caller. */
+  since?: number;
+  until?: number;
+  /** Take the denials of every program, also those nothing ties to the unit (`--all-programs`). */
+  allPrograms?: boolean;
   /** The ABI of records without `arch=`. */
   abi: string;
   /** What `SystemCallArchitectures=native` admits. */
@@ -88,6 +95,47 @@ function findUnit(
   throw new UsageError(`cannot tell which unit the denials came from: the input has no systemd "status=31/SYS" exit or coredump entry for them, and ${looked}${skipped}; give --unit NAME`);
 }
 
+/**
+ * The named unit's own `ExecStart=` programs: as written (a bare name in each directory systemd
+ * searches) and, where the unit's tree is at hand (`--root`, or this host), with links resolved.
+ */
+function unitExecStarts(configuration: UnitConfiguration, tree: string | null): ExecStartEntry[] {
+  return execStartPrograms(configuration).flatMap(({ program, assignment }) => {
+    const candidates = program.startsWith('/') ? [program] : PROGRAM_SEARCH_PATH.map((directory) => `${directory}/${program}`);
+    const paths = new Set(candidates);
+    for (const candidate of tree === null ? [] : candidates) {
+      try {
+        const resolved = resolveInRoot(tree as string, candidate);
+        if (resolved !== null) paths.add(resolved);
+      } catch {
+        // A link that cannot be read: the path as written still counts.
+      }
+    }
+    return [...paths].map((path) => ({ unit: configuration.unit, path, source: `${assignment.path}:${assignment.line}` }));
+  });
+}
+
+/**
+ * The denials of the unit's programs (`tied`); the rest are left out with a warning, or taken
+ * with one when `taking` names the option that asks for them.
+ */
+function narrowToUnit(
+  summaries: DenialSummary[], tied: Set<string>, unit: string, taking: 'exe' | 'all-programs' | null, warnings: SuggestWarning[],
+): DenialSummary[] {
+  const isUnits = (summary: DenialSummary): boolean => summary.exe !== null && tied.has(summary.exe);
+  const units = summaries.filter(isUnits);
+  const others = summaries.filter((summary) => !isUnits(summary));
+  if (others.length === 0) return summaries;
+  const programs = [...new Set(others.map((summary) => summary.exe ?? summary.comm))].slice(0, 5);
+  if (taking !== null) {
+    warnings.push({ code: 'untied-denials', unit, denials: others.length, programs, taken: taking });
+    return summaries;
+  }
+  if (units.length === 0) warnings.push({ code: 'untied-denials', unit, denials: others.length, programs, taken: null });
+  else warnings.push({ code: 'other-programs-left-out', denials: others.length, programs });
+  return units;
+}
+
 /** Standard input; with none piped, this host's journal (trusted entries only) or auditd's log. */
 function suggestSources(files: string[], tell: (message: string) => void): { source: InputSource; provenance: InputProvenance }[] {
   if (files.length > 0) {
@@ -137,11 +185,13 @@ class SuggestInput {
   readonly exits: { exit: UnitExitRecord; verification: Verification }[] = [];
   readonly impossibleSenders = new Map<string, number>();
   readonly storedUnits = new Set<string | null>();
+  /** The programs of the stored denials ingested with each `--unit`. */
+  readonly storedUnitPrograms = new Map<string, Set<string>>();
 
   private samples = 0;
 
   /** `confirming`: unverified sightings are kept for confirming them (--write). */
-  constructor(private readonly identifying: boolean, private readonly trustInput: boolean, private readonly confirming: boolean) {}
+  constructor(private readonly trustInput: boolean, private readonly confirming: boolean) {}
 
   private vouch(verification: Verification): Verification {
     return this.trustInput && canBeVouchedFor(verification) ? TRUSTED_INPUT : verification;
@@ -171,7 +221,7 @@ class SuggestInput {
     if (isTrusted(verification)) addUid(group, denial.uid);
     else this.keepSample(group.samples, denial);
     this.groups.set(key, group);
-    if (this.identifying && this.processes.length < IDENTIFICATION_SAMPLE) this.processes.push({ process: deniedProcess(denial), sighting: sightingOf(denial), verification });
+    if (this.processes.length < IDENTIFICATION_SAMPLE) this.processes.push({ process: deniedProcess(denial), sighting: sightingOf(denial), verification });
   }
 
   addExit(exit: UnitExitRecord, provenance: InputProvenance): void {
@@ -205,6 +255,14 @@ class SuggestInput {
     for (const entry of this.exits) if (!isTrusted(entry.verification) && confirmsExit(entry.exit)) entry.verification = confirmed;
   }
 
+  noteStoredUnit(unit: string | null, exe: string | null): void {
+    this.storedUnits.add(unit);
+    if (unit === null || exe === null) return;
+    const programs = this.storedUnitPrograms.get(unit) ?? new Set<string>();
+    if (programs.size < IDENTIFICATION_SAMPLE) programs.add(exe);
+    this.storedUnitPrograms.set(unit, programs);
+  }
+
   verificationOf(summary: DenialSummary): Verification {
     return this.groups.get(denialGroupKey(summary))?.verification ?? { code: 'unverified', reason: 'stored' };
   }
@@ -214,16 +272,17 @@ class SuggestInput {
   }
 }
 
-async function readSuggestInput(files: string[], options: SuggestOptions, decode: DecodeOptions, identifying: boolean, tell: (message: string) => void): Promise<{ input: SuggestInput; inputFailed: boolean }> {
-  const input = new SuggestInput(identifying, options.trustInput === true, options.write === true && options.trustInput !== true);
+async function readSuggestInput(files: string[], options: SuggestOptions, decode: DecodeOptions, tell: (message: string) => void): Promise<{ input: SuggestInput; inputFailed: boolean }> {
+  const input = new SuggestInput(options.trustInput === true, options.write === true && options.trustInput !== true);
+  const filter = { exe: options.exe, comm: options.comm, since: options.since, until: options.until };
   let inputFailed = false;
   if (options.fromDb) {
     if (files.length > 0) throw new UsageError('--from-db reads the store: give no log files with it');
     const store = await openStore(options.db, true);
     try {
-      for (const denial of store.denials({ exe: options.exe })) {
+      for (const denial of store.denials(filter)) {
         input.addDenial(denial, { code: 'anyone' });
-        input.storedUnits.add(denial.unit);
+        input.noteStoredUnit(denial.unit, denial.exe);
       }
     } finally {
       await store.close();
@@ -235,7 +294,7 @@ async function readSuggestInput(files: string[], options: SuggestOptions, decode
   let provenance: InputProvenance = { code: 'anyone' };
   for await (const denial of readDenials(sources.map(({ source }) => source), {
     decode,
-    filter: { exe: options.exe },
+    filter,
     now: Date.now(),
     onSource: (source) => {
       provenance = sources.find((entry) => entry.source === source)?.provenance ?? { code: 'anyone' };
@@ -244,7 +303,8 @@ async function readSuggestInput(files: string[], options: SuggestOptions, decode
       inputFailed = true;
       tell(error.message);
     },
-    onUnitExit: identifying ? (exit) => input.addExit(exit, provenance) : undefined,
+    // Exit and coredump entries find the unit, or tie a named unit's denials to it.
+    onUnitExit: (exit) => input.addExit(exit, provenance),
   }, emptyStats())) input.addDenial(denial, provenance);
   return { input, inputFailed };
 }
@@ -273,7 +333,7 @@ export async function suggest(request: SuggestRequest, tell: (message: string) =
   if (options.trustInput && !options.write) throw new UsageError('--trust-input goes with --write');
   const identifying = options.unit === undefined && options.unitFile.length === 0;
   const decode: DecodeOptions = { tables, assumedAbi: options.abi };
-  const { input, inputFailed } = await readSuggestInput(files, options, decode, identifying, tell);
+  const { input, inputFailed } = await readSuggestInput(files, options, decode, tell);
   const warnings: SuggestWarning[] = [];
   if (input.impossibleSenders.size > 0) {
     const lines = [...input.impossibleSenders.values()].reduce((a, b) => a + b, 0);
@@ -294,29 +354,35 @@ export async function suggest(request: SuggestRequest, tell: (message: string) =
   if (verifying) await confirmInput(input, root, decode, warnings);
 
   const onSkipped = tellSkippedFiles(tell);
+  // With --write, only what PID 1 or the kernel provably logged may tie a denial to a unit.
+  const usable = <T extends { verification: Verification }>(entries: T[]): T[] => (verifying ? entries.filter((entry) => isTrusted(entry.verification)) : entries);
+  const processes = usable(input.processes).map((entry) => entry.process);
+  const exits = usable(input.exits).map((entry) => entry.exit);
   let unit = options.unit;
   let howFound = options.unit !== undefined ? 'named with --unit' : 'named by the --unit-file';
   const [onlyStoredUnit] = input.storedUnits;
+  let leftOutEverything = false;
   if (identifying && input.storedUnits.size === 1 && typeof onlyStoredUnit === 'string') {
     unit = onlyStoredUnit;
     howFound = `from the store: every denial was ingested with --unit ${onlyStoredUnit}`;
   } else if (identifying) {
-    const usable = <T extends { verification: Verification }>(entries: T[]): T[] => (verifying ? entries.filter((entry) => isTrusted(entry.verification)) : entries);
-    const processes = usable(input.processes).map((entry) => entry.process);
-    const exits = usable(input.exits).map((entry) => entry.exit);
     const unverified = input.processes.length + input.exits.length - processes.length - exits.length;
     const found = findUnit(processes, exits, root, unverified, onSkipped);
     unit = found.unit;
     howFound = found.howFound;
-    if (found.exes.length > 0) {
-      const others = summaries.filter((summary) => summary.exe === null || !found.exes.includes(summary.exe));
-      summaries = summaries.filter((summary) => summary.exe !== null && found.exes.includes(summary.exe));
-      const otherPrograms = [...new Set(others.map((summary) => summary.exe ?? summary.comm))];
-      if (others.length > 0) warnings.push({ code: 'other-programs-left-out', denials: others.length, programs: otherPrograms.slice(0, 5) });
-    }
+    if (found.exes.length > 0) summaries = narrowToUnit(summaries, new Set(found.exes), found.unit, options.allPrograms ? 'all-programs' : null, warnings);
   }
   const loaded = loadUnit(unit, options.unitFile, root, onSkipped);
   const configuration = loaded.configuration;
+  if (!identifying) {
+    // A named unit takes only the denials the log or its own configuration ties to it.
+    const tree = root ?? (options.unitFile.length === 0 && hostRunsSystemd() ? '/' : null);
+    const tied = new Set(programsOfUnit(configuration.unit, processes, exits, unitExecStarts(configuration, tree)).keys());
+    for (const program of input.storedUnitPrograms.get(configuration.unit) ?? []) tied.add(program);
+    const taking = options.allPrograms ? 'all-programs' : options.exe !== undefined ? 'exe' : null;
+    summaries = narrowToUnit(summaries, tied, configuration.unit, taking, warnings);
+    leftOutEverything = summaries.length === 0;
+  }
   const context = { configuration, groups, tables, nativeAbi: options.nativeAbi };
   const findings = summaries.map((summary) => attributeDenial(summary, context));
   warnings.push(...unitWarnings(configuration, groups, findings, loaded.loaded));
@@ -352,6 +418,7 @@ export async function suggest(request: SuggestRequest, tell: (message: string) =
       // The drop-in is still printed below, for the user to put in place by hand.
       if (!(error instanceof DropInNotWritten)) throw error;
       tell(error.message);
+      warnings.push({ code: 'not-written', path: error.path, failure: error.message });
       writeFailed = true;
     }
   }
@@ -368,5 +435,5 @@ export async function suggest(request: SuggestRequest, tell: (message: string) =
     root,
     warnings,
   };
-  return { report, inputFailed, needsAction: writeFailed || withheldCount > 0 || (options.write === true && overflow > 0) };
+  return { report, inputFailed, needsAction: leftOutEverything || writeFailed || withheldCount > 0 || (options.write === true && overflow > 0) };
 }

@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import type { HistoryRequest } from '../app/history.js';
 import { loadBundledSyscallTables } from '../decode/index.js';
 import {
-  COLOUR_PALETTE, PLAIN_PALETTE, describeOverflow, formatCount, explanationJsonChunks, explanationTextChunks, renderDenialLine,
+  COLOUR_PALETTE, PLAIN_PALETTE, describeOverflow, formatCount, explanationJsonChunks, explanationTextChunks, renderDenialLine, renderDenialNdjson,
 } from '../render/index.js';
+import { UsageError } from '../app/usage-error.js';
 import { writeChunks } from './chunked-output.js';
 import { colourWanted } from './colour-choice.js';
 import { ExitCode } from './exit-code.js';
@@ -28,6 +29,7 @@ interface ReportOptions {
   since?: string;
   until?: string;
   json?: boolean;
+  ndjson?: boolean;
   color?: boolean;
 }
 
@@ -35,6 +37,8 @@ interface WatchOptions {
   db?: string;
   abi: string;
   unit?: string;
+  exe?: string;
+  json?: boolean;
   color?: boolean;
 }
 
@@ -61,6 +65,7 @@ export function registerStoreCommands(program: Command): void {
     .addOption(sinceOption())
     .addOption(untilOption())
     .option('--json', 'one JSON document, as explain --json')
+    .option('--ndjson', 'one JSON object per stored event, as explain --ndjson')
     .addOption(noColourOption())
     .action(async (options: ReportOptions) => {
       process.exitCode = await runReport(options);
@@ -71,6 +76,8 @@ export function registerStoreCommands(program: Command): void {
     .argument('[file]', 'a log file to follow like tail -F; none for journalctl -f -o json')
     .addOption(dbOption())
     .option('--unit <name>', 'record that these denials came from this unit')
+    .option('--exe <pattern>', 'print only the new denials of this executable (exact, or a pattern with * and ?); every event is still stored')
+    .option('--json', 'print each new distinct denial as one JSON object per line, as explain --ndjson')
     .addOption(abiOption())
     .addOption(noColourOption())
     .action(async (file: string | undefined, options: WatchOptions) => {
@@ -101,6 +108,14 @@ async function runIngest(files: string[], options: IngestOptions): Promise<numbe
 
 async function runReport(options: ReportOptions): Promise<number> {
   const filter = { ...checkedDenialFilter(options, Date.now()), host: options.host, unit: options.unit };
+  if (options.json && options.ndjson) throw new UsageError('--json and --ndjson exclude each other: pick one');
+  if (options.ndjson) {
+    const { reportEvents } = await import('../app/history.js');
+    const count = await reportEvents(options.db, filter, async (denial) => {
+      if (!process.stdout.write(renderDenialNdjson(denial))) await new Promise((resolve) => process.stdout.once('drain', resolve));
+    });
+    return count > 0 ? ExitCode.Found : ExitCode.NothingFound;
+  }
   const { report } = await import('../app/history.js');
   const { summaries, stats } = await report(options.db, filter);
   if (options.json) await writeChunks(explanationJsonChunks(summaries, stats));
@@ -120,7 +135,8 @@ async function runWatch(file: string | undefined, options: WatchOptions): Promis
     const palette = colourWanted(options.color) ? COLOUR_PALETTE : PLAIN_PALETTE;
     const counts = await watch(file, request, stop.signal, {
       tell: printMessage,
-      onNewDenial: (denial) => process.stdout.write(renderDenialLine(denial, palette)),
+      onNewDenial: (denial) => process.stdout.write(options.json ? renderDenialNdjson(denial) : renderDenialLine(denial, palette)),
+      exe: options.exe,
     });
     printMessage(`stored ${formatCount(counts.added)} new ${counts.added === 1 ? 'event' : 'events'}, ${formatCount(counts.known)} already known`);
     return counts.inputFailed ? ExitCode.InputError : ExitCode.Found;

@@ -5,13 +5,15 @@ import { COLOUR_PALETTE, PLAIN_PALETTE, renderSuggestionJson, renderSuggestionTe
 import { colourWanted } from './colour-choice.js';
 import { ExitCode } from './exit-code.js';
 import {
-  DB_OPTION_HELP, abiOption, checkedAbi, checkedUnit, dbOption, nativeAbiHint, nativeAbiOption, noColourOption, rootDirectoryOption, systemdGroupsOption,
-  systemdVersionOption, unitFileOption,
+  DB_OPTION_HELP, abiOption, checkedAbi, checkedDenialFilter, checkedUnit, dbOption, nativeAbiHint, nativeAbiOption, noColourOption, rootDirectoryOption,
+  sinceOption, systemdGroupsOption, systemdVersionOption, unitFileOption, untilOption,
 } from './options.js';
 import { printMessage } from './stderr-message.js';
 
-interface SuggestFlags extends Omit<SuggestOptions, 'unitFile'> {
+interface SuggestFlags extends Omit<SuggestOptions, 'unitFile' | 'since' | 'until'> {
   unitFile?: string[];
+  since?: string;
+  until?: string;
   root?: string;
   systemdVersion?: string;
   systemdGroups?: string;
@@ -31,7 +33,11 @@ export function registerSuggestCommand(program: Command): void {
     .option('--trust-input', 'with --write: take every record of the input as the kernel\'s, unconfirmed; only for a log whose origin you know')
     .addOption(systemdVersionOption('evaluate with the bundled group table nearest at or below this systemd version'))
     .addOption(systemdGroupsOption('evaluate with saved `systemd-analyze syscall-filter` output from the unit\'s host'))
-    .option('--exe <pattern>', 'only denials of this executable')
+    .option('--exe <pattern>', 'only denials of this executable (exact, or a pattern with * and ?); taken for the named unit\'s even when nothing in the log ties it to the unit')
+    .option('--comm <pattern>', 'only denials of this command name')
+    .addOption(sinceOption())
+    .addOption(untilOption())
+    .option('--all-programs', 'take the denials of every program in the input, also those nothing ties to the unit (its exit or coredump entries, its ExecStart=)')
     .addOption(abiOption())
     .addOption(nativeAbiOption())
     .option('--json', 'one JSON document')
@@ -53,7 +59,8 @@ async function runSuggest(files: string[], flags: SuggestFlags, hint: string | n
   if (hint !== null) printMessage(hint);
   const root = rootOption(flags.root);
   const groups = chooseGroups(flags.systemdGroups, flags.systemdVersion);
-  const outcome = await suggest({ files, options: { ...flags, unitFile: flags.unitFile ?? [] }, tables, root, groups }, printMessage);
+  const { since, until } = checkedDenialFilter(flags, Date.now());
+  const outcome = await suggest({ files, options: { ...flags, since, until, unitFile: flags.unitFile ?? [] }, tables, root, groups }, printMessage);
   if (outcome.report === null) return outcome.inputFailed ? ExitCode.InputError : ExitCode.NothingFound;
   if (flags.json) process.stdout.write(renderSuggestionJson(outcome.report));
   else process.stdout.write(renderSuggestionText(outcome.report, colourWanted(flags.color) ? COLOUR_PALETTE : PLAIN_PALETTE));

@@ -109,6 +109,8 @@ export function renderSuggestionText(report: SuggestionReport, palette: Palette)
     if (report.written) out.push(`wrote ${report.written.path}${report.written.replaced ? ' (replacing the earlier one)' : ''}`);
     const where = report.root ? ` (on the system under ${report.root})` : '';
     out.push(`${report.written ? 'now' : 'then'}${where}: systemctl daemon-reload && systemctl restart ${report.unit}`);
+  } else if (report.findings.length === 0) {
+    out.push('', `no drop-in: none of the denials was taken for ${escapeForTerminal(report.unit)} (see the warning above)`);
   } else {
     out.push('', 'no drop-in: nothing here that a change to this unit would fix');
   }

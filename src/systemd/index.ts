@@ -14,7 +14,7 @@ export { broadAlternative } from './broad-alternative.js';
 export { groupsHolding, membershipChanges, type GroupMembership, type MembershipChange } from './group-lookup.js';
 export { bundledGroupVersions } from './syscall-groups.js';
 export { isValidUnitName, templateOf } from './unit-name.js';
-export { identifyUnit, type DeniedProcess, type ExecStartEntry, type UnitIdentification } from './unit-identification.js';
+export { identifyUnit, programsOfUnit, type DeniedProcess, type ExecStartEntry, type UnitIdentification, type UnitTie } from './unit-identification.js';
 export { parseSystemctlShow, loadedFilterAllows, type LoadedUnitState } from './systemctl-show.js';
 export { unitWarnings, type UnitWarning } from './unit-warnings.js';
 export { unitUser, uidCanBeUnits, type UnitUser } from './unit-user.js';
@@ -25,7 +25,7 @@ export {
   loadUnitFiles, listExecStarts, UnitNotLoaded, type SkippedFileReporter, type SkippedUnitFile, type UnitNotLoadedReason,
 } from './unit-discovery.js';
 export { InMemoryUnitFileSystem, type InMemoryEntry } from './in-memory-unit-file-system.js';
-export { execStartPrograms, programOf } from './exec-start.js';
+export { execStartPrograms, programOf, PROGRAM_SEARCH_PATH } from './exec-start.js';
 export { userIdFromPasswd } from './passwd.js';
 export {
   filterOptionsConfiguration, runProperties, systemCallLogValue, wouldBeAction, wouldBeDenials, FILTER_OPTION_SOURCE, ARCHITECTURES_OPTION_SOURCE,

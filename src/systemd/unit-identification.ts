@@ -95,3 +95,31 @@ export function identifyUnit(processes: DeniedProcess[], exits: UnitExitRecord[]
   const [unit, entry] = entries[0] as [string, { howFound: string; exes: Set<string> }];
   return { kind: 'found', unit, howFound: entry.howFound, exes: [...entry.exes].sort() };
 }
+
+/** Why a program's denials are taken for the named unit's. */
+export type UnitTie =
+  /** systemd-coredump or PID 1's SIGSYS exit message names the unit for one of the program's kills. */
+  | { code: 'journal'; howFound: string }
+  /** The unit's `ExecStart=` runs the program. */
+  | { code: 'exec-start'; source: string };
+
+/**
+ * The programs of the denied processes that the log or the unit's own configuration ties to the
+ * named `unit` (docs/systemd-model.md): a kill that systemd-coredump or PID 1's exit message names
+ * the unit for, or a program its `ExecStart=` runs (`execStarts`, the unit's own entries, paths
+ * resolved as far as they can be). Keyed by the program's path.
+ */
+export function programsOfUnit(unit: string, processes: DeniedProcess[], exits: UnitExitRecord[], execStarts: ExecStartEntry[]): Map<string, UnitTie> {
+  const validExits = exits.filter((exit) => isValidUnitName(exit.unit));
+  const tied = new Map<string, UnitTie>();
+  for (const process of processes) {
+    if (process.exe === null || tied.has(process.exe)) continue;
+    // The entry nearest the kill names its unit: another unit's exit a moment later ties nothing here.
+    const match = fromJournal(process, validExits);
+    if (match?.unit === unit) tied.set(process.exe, { code: 'journal', howFound: match.howFound });
+  }
+  for (const entry of execStarts) {
+    if (entry.unit === unit && !tied.has(entry.path)) tied.set(entry.path, { code: 'exec-start', source: entry.source });
+  }
+  return tied;
+}
