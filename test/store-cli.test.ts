@@ -14,9 +14,9 @@ describe('ingest and report', () => {
     const db = join(scratch(), 'denials.db');
     const first = runCli(['ingest', '--db', db, JOURNAL, MIXED]);
     expect(first.status).toBe(0);
-    expect(first.stdout).toBe(`ingested 20 records: 18 new denials, 2 already known, 2 malformed (${db})\n`);
+    expect(first.stdout).toBe(`ingested 20 records: 18 new denials, 0 already known, 2 seen twice in the input, 2 malformed (${db})\n`);
     const again = runCli(['ingest', '--db', db, MIXED, JOURNAL]);
-    expect(again.stdout).toBe(`ingested 20 records: 0 new denials, 20 already known, 2 malformed (${db})\n`);
+    expect(again.stdout).toBe(`ingested 20 records: 0 new denials, 18 already known, 2 seen twice in the input, 2 malformed (${db})\n`);
   });
 
   it('report --json is explain --json of the same events', () => {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { appendFileSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, fixture, runCli, temporaryDirectories } from './support/run.js';
+import { CLI, FIXTURES, REPO, fixture, runCli, temporaryDirectories } from './support/run.js';
 
 const scratch = temporaryDirectories('suggest-history-options');
 const UNIT = fixture('rig', '01-mattermost-setrlimit', 'case', 'rigtest.service');
@@ -126,4 +126,14 @@ describe('watch', () => {
     expect(out.stdout).toBe(runCli(['--ndjson', JOURNAL]).stdout);
     expect(out.stderr).toMatch(/\nseccomp-explain: stored 18 new events, 2 already known\n$/);
   }, 30_000);
+});
+
+describe('suggest --quiet', () => {
+  it('leaves out informational lines, not warnings', () => {
+    const args = ['suggest', '--abi', 'i386', '--unit-file', join(REPO, 'test', 'systemd-e2e', 'cases', 'mattermost', 'mattermost.service'), join(FIXTURES, 'rig', '01-mattermost-setrlimit', 'journal.short')];
+    expect(runCli(args).stderr).toContain('seccomp-explain: --abi names the ABI of records without arch= only');
+    const quiet = runCli([...args, '--quiet']);
+    expect(quiet.stderr).toBe('');
+    expect(quiet.stdout).toContain('warning: left out 1 denial of /opt/rig/prog');
+  });
 });

@@ -33,8 +33,10 @@ function readSource(source: InputSource, request: HistoryRequest, now: number, s
 export interface IngestOutcome {
   path: string;
   added: number;
-  /** Events already stored, and second sightings of an event within the input. */
+  /** Events already stored. */
   known: number;
+  /** Second sightings of an event within the input (the kernel's line and journald's copy). */
+  seenTwice: number;
   malformed: number;
   inputFailed: boolean;
 }
@@ -59,8 +61,7 @@ export async function ingest(files: string[], request: HistoryRequest, tell: (me
       added += counts.added;
       known += counts.known;
     }
-    // Sightings the reader already knew as the same event (the kernel's line and journald's copy) are known too.
-    return { path: store.path, added, known: known + stats.duplicates, malformed: stats.malformed, inputFailed };
+    return { path: store.path, added, known, seenTwice: stats.duplicates, malformed: stats.malformed, inputFailed };
   } finally {
     await store.close();
   }

@@ -42,6 +42,8 @@ export interface SuggestOptions {
   nativeAbi: string;
   fromDb?: boolean;
   db?: string;
+  /** No informational lines (which log was read). */
+  quiet?: boolean;
 }
 
 export interface SuggestRequest {
@@ -290,7 +292,8 @@ async function readSuggestInput(files: string[], options: SuggestOptions, decode
     return { input, inputFailed };
   }
   if (options.db !== undefined) throw new UsageError('--db goes with --from-db');
-  const sources = suggestSources(files, tell);
+  // --quiet: which log was read is information, not a warning.
+  const sources = suggestSources(files, options.quiet ? () => undefined : tell);
   let provenance: InputProvenance = { code: 'anyone' };
   for await (const denial of readDenials(sources.map(({ source }) => source), {
     decode,

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { HistoryRequest } from '../app/history.js';
 import { loadBundledSyscallTables } from '../decode/index.js';
 import {
-  COLOUR_PALETTE, PLAIN_PALETTE, describeOverflow, formatCount, explanationJsonChunks, explanationTextChunks, renderDenialLine, renderDenialNdjson,
+  COLOUR_PALETTE, PLAIN_PALETTE, describeIngest, describeOverflow, formatCount, explanationJsonChunks, explanationTextChunks, renderDenialLine, renderDenialNdjson,
 } from '../render/index.js';
 import { UsageError } from '../app/usage-error.js';
 import { writeChunks } from './chunked-output.js';
@@ -100,10 +100,9 @@ async function runIngest(files: string[], options: IngestOptions): Promise<numbe
     return ExitCode.Found;
   }
   const outcome = await ingest(files, request, printMessage);
-  const records = outcome.added + outcome.known;
-  process.stdout.write(`ingested ${formatCount(records)} ${records === 1 ? 'record' : 'records'}: ${formatCount(outcome.added)} new ${outcome.added === 1 ? 'denial' : 'denials'}, ${formatCount(outcome.known)} already known, ${formatCount(outcome.malformed)} malformed (${outcome.path})\n`);
+  process.stdout.write(`${describeIngest(outcome)}\n`);
   if (outcome.inputFailed) return ExitCode.InputError;
-  return records > 0 ? ExitCode.Found : ExitCode.NothingFound;
+  return outcome.added + outcome.known + outcome.seenTwice > 0 ? ExitCode.Found : ExitCode.NothingFound;
 }
 
 async function runReport(options: ReportOptions): Promise<number> {
@@ -119,7 +118,7 @@ async function runReport(options: ReportOptions): Promise<number> {
   const { report } = await import('../app/history.js');
   const { summaries, stats } = await report(options.db, filter);
   if (options.json) await writeChunks(explanationJsonChunks(summaries, stats));
-  else await writeChunks(explanationTextChunks(summaries, stats, colourWanted(options.color) ? COLOUR_PALETTE : PLAIN_PALETTE));
+  else await writeChunks(explanationTextChunks(summaries, stats, colourWanted(options.color) ? COLOUR_PALETTE : PLAIN_PALETTE, null, { fromStore: true }));
   if (stats.overflow > 0) printMessage(describeOverflow(stats));
   return summaries.length > 0 ? ExitCode.Found : ExitCode.NothingFound;
 }

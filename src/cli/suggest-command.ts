@@ -6,7 +6,7 @@ import { colourWanted } from './colour-choice.js';
 import { ExitCode } from './exit-code.js';
 import {
   DB_OPTION_HELP, abiOption, checkedAbi, checkedDenialFilter, checkedUnit, dbOption, nativeAbiHint, nativeAbiOption, noColourOption, rootDirectoryOption,
-  sinceOption, systemdGroupsOption, systemdVersionOption, unitFileOption, untilOption,
+  quietOption, sinceOption, systemdGroupsOption, systemdVersionOption, unitFileOption, untilOption,
 } from './options.js';
 import { printMessage } from './stderr-message.js';
 
@@ -44,6 +44,7 @@ export function registerSuggestCommand(program: Command): void {
     .option('--from-db', 'use every denial in the history store (see ingest) instead of log input')
     .addOption(dbOption(`with --from-db: ${DB_OPTION_HELP}`))
     .addOption(noColourOption())
+    .addOption(quietOption())
     .action(async (files: string[], options: SuggestFlags, command: Command) => {
       process.exitCode = await runSuggest(files, options, nativeAbiHint(command, options.nativeAbi));
     });
@@ -56,7 +57,7 @@ async function runSuggest(files: string[], flags: SuggestFlags, hint: string | n
   checkedAbi(flags.abi, tables);
   checkedAbi(flags.nativeAbi, tables, '--native-abi');
   checkedUnit(flags.unit);
-  if (hint !== null) printMessage(hint);
+  if (hint !== null && !flags.quiet) printMessage(hint);
   const root = rootOption(flags.root);
   const groups = chooseGroups(flags.systemdGroups, flags.systemdVersion);
   const { since, until } = checkedDenialFilter(flags, Date.now());

@@ -77,7 +77,11 @@ function denialJson(summary: DenialSummary, attribution: UnitAttribution | null)
 }
 
 function attributionJson(finding: Finding | undefined): object | null {
-  if (!finding) return null;
+  return finding ? findingAttributionJson(finding) : null;
+}
+
+/** What blocked a call and its fix, as both JSON forms give it (`attribution` in explain's, each finding in suggest's). */
+export function findingAttributionJson(finding: Finding): Record<string, unknown> {
   return {
     cause: finding.cause,
     directive: finding.directive,

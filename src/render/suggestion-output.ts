@@ -1,9 +1,8 @@
 import { isTrusted, type DenialSummary, type Verification } from '../analysis/index.js';
 import type { DropInSuggestion, Finding, GroupTableSource, UnitUser } from '../systemd/index.js';
 import { describeSyscall } from './explanation-text.js';
-import { safeJson } from './explanation-json.js';
+import { findingAttributionJson, safeJson } from './explanation-json.js';
 import { attributionLines } from './attribution-text.js';
-import { explainFinding } from './finding-reasons.js';
 import { describeGroupTableSource } from './group-table-source.js';
 import { describeSuggestWarning, type SuggestWarning } from './suggest-warnings.js';
 import { escapeForTerminal, formatTime, type Palette } from './terminal-text.js';
@@ -80,8 +79,8 @@ function describeFinding(entry: SuggestionReport['findings'][number], unit: stri
   const { finding, broader } = entry;
   const summary = finding.summary;
   return [
-    `${describeSyscall(summary)}  ${escapeForTerminal(summary.action)}  ${summary.count}×  ${escapeForTerminal(summary.exe ?? summary.comm ?? 'unknown program')}`,
-    ...attributionLines(finding, broader),
+    `${palette.syscall(describeSyscall(summary))}  ${palette.action(escapeForTerminal(summary.action), summary.action)}  ${summary.count}×  ${escapeForTerminal(summary.exe ?? summary.comm ?? 'unknown program')}`,
+    ...attributionLines(finding, broader, palette),
     ...(entry.withheld ? [palette.warning(withheldLine(entry.withheld, entry.verification, unit))] : []),
   ];
 }
@@ -138,13 +137,7 @@ export function suggestionJsonValue(report: SuggestionReport): Record<string, un
       nr: finding.summary.nr,
       action: finding.summary.action,
       count: finding.summary.count,
-      cause: finding.cause,
-      directive: finding.directive,
-      source: finding.source,
-      via: finding.via,
-      allow: finding.allow,
-      explanation: explainFinding(finding),
-      explanation_code: finding.reason,
+      ...findingAttributionJson(finding),
       broader,
       verified: isTrusted(verification),
       verification,
