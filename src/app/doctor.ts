@@ -4,15 +4,16 @@ import { release } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import type { DoctorReport } from '../render/index.js';
 import {
-  denialsLogged, doctorChecks, kernelConfigAudit, kernelLogLoss, logSeccompEnabled, parseAuditStatus,
+  denialsLogged, doctorChecks, kernelConfigAudit, parseAuditStatus,
   type AuditRuleListing, type DoctorUnit, type HostFacts, type KernelAuditSupport, type KernelLogLoss, type SystemdGroups,
 } from '../systemd/index.js';
+import { kernelLogLossSince, pid1LogsSeccomp } from './kernel-records.js';
 import { hostRunsSystemd, loadUnit } from './unit-loading.js';
 import { tellSkippedFiles } from './unit-tree.js';
 
 const COMMAND_TIMEOUT_MS = 10_000;
-/** The most of a command's output read: the kernel log of a long boot can be large. */
-const OUTPUT_LIMIT = 32 * 1024 * 1024;
+/** The most of a command's output read (audit rules and status; the kernel log is streamed). */
+const OUTPUT_LIMIT = 8 * 1024 * 1024;
 const CONFIG_SIZE_LIMIT = 16 * 1024 * 1024;
 
 export interface DoctorRequest {
@@ -33,9 +34,7 @@ interface CommandResult {
 function runCommand(command: string, args: string[]): CommandResult {
   const result = spawnSync(command, args, { encoding: 'utf8', timeout: COMMAND_TIMEOUT_MS, maxBuffer: OUTPUT_LIMIT, stdio: ['ignore', 'pipe', 'pipe'] });
   const missing = (result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
-  // Over the limit the output read so far is kept: the lines doctor counts are in it.
-  const overLimit = (result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOBUFS';
-  return { status: result.error && !overLimit ? null : result.status, missing, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+  return { status: result.error ? null : result.status, missing, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
 }
 
 function readText(path: string): string | null {
@@ -52,13 +51,6 @@ function words(path: string): string[] | null {
 }
 
 /** Whether PID 1's own environment turns on SYSTEMD_LOG_SECCOMP (readable by root only). */
-function pid1LogsSeccomp(): boolean | null {
-  const environment = readText('/proc/1/environ');
-  if (environment === null) return null;
-  const value = environment.split('\0').filter((entry) => entry.startsWith('SYSTEMD_LOG_SECCOMP=')).at(-1);
-  return logSeccompEnabled(value?.slice('SYSTEMD_LOG_SECCOMP='.length));
-}
-
 function kernelAudit(): KernelAuditSupport {
   try {
     const text = gunzipSync(readFileSync('/proc/config.gz'), { maxOutputLength: CONFIG_SIZE_LIMIT }).toString('latin1');
@@ -98,18 +90,13 @@ function container(): string | null {
   return null;
 }
 
-/** This boot's kernel log: the journal's where PID 1 is systemd, else dmesg. */
-function kernelLog(systemd: boolean): KernelLogLoss | null {
-  if (systemd) {
-    const journal = runCommand('journalctl', ['-k', '-b', '-o', 'cat', '--no-pager', '-q']);
-    if (journal.status === 0) return kernelLogLoss(journal.stdout, 'journal');
-  }
-  const dmesg = runCommand('dmesg', []);
-  return dmesg.status === 0 ? kernelLogLoss(dmesg.stdout, 'dmesg') : null;
+/** What this boot's kernel log says of lost records: the journal's where PID 1 is systemd, else dmesg; read as it streams. */
+async function kernelLog(systemd: boolean): Promise<KernelLogLoss | null> {
+  return (systemd ? await kernelLogLossSince('boot', 'journal') : null) ?? kernelLogLossSince('boot', 'dmesg');
 }
 
 /** This host's facts for doctor's checks (docs/doctor.md). */
-export function gatherHostFacts(): HostFacts {
+async function gatherHostFacts(): Promise<HostFacts> {
   const systemd = hostRunsSystemd();
   let socket: HostFacts['journaldAuditSocket'] = null;
   if (systemd) socket = runCommand('systemctl', ['is-active', 'systemd-journald-audit.socket']).stdout.trim() === 'active' ? 'active' : 'inactive';
@@ -125,7 +112,7 @@ export function gatherHostFacts(): HostFacts {
     auditdRuns: runCommand('pidof', ['auditd']).status === 0,
     journaldAuditSocket: socket,
     container: container(),
-    kernelLog: kernelLog(systemd),
+    kernelLog: await kernelLog(systemd),
   };
 }
 
@@ -133,12 +120,12 @@ export function gatherHostFacts(): HostFacts {
  * `doctor`: whether a seccomp denial (of the unit, with one) would be logged on this host, each
  * check with its data (docs/doctor.md). The unit is read as suggest reads it (`loadUnit`).
  */
-export function doctor(request: DoctorRequest, tell: (message: string) => void): DoctorReport {
+export async function doctor(request: DoctorRequest, tell: (message: string) => void): Promise<DoctorReport> {
   let unit: DoctorUnit | null = null;
   if (request.unit !== undefined || request.unitFiles.length > 0) {
     const loaded = loadUnit(request.unit, request.unitFiles, null, tellSkippedFiles(tell));
     unit = { configuration: loaded.configuration, loaded: loaded.loaded };
   }
-  const checks = doctorChecks(gatherHostFacts(), unit, request.groups);
+  const checks = doctorChecks(await gatherHostFacts(), unit, request.groups);
   return { unit: unit?.configuration.unit ?? null, checks, logged: denialsLogged(checks) };
 }

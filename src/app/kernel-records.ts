@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { emptyStats, isTrusted, verifyDenial, type InputProvenance, type Verification } from '../analysis/index.js';
 import type { DecodeOptions, Denial } from '../decode/index.js';
 import { commandSource, fileSource, type InputSource } from '../input/index.js';
-import { compareVersions } from '../systemd/index.js';
+import { compareVersions, excludeRulesForSeccomp, KernelLogLossCounter, logSeccompEnabled, type KernelLogLoss } from '../systemd/index.js';
 import { DEFAULT_AUDIT_LOG } from './host-logs.js';
 import { readDenials } from './read-denials.js';
 import { fileProvenance, TRUSTED_JOURNAL_MATCHES } from './trusted-sources.js';
@@ -50,11 +50,12 @@ export function actionsLogged(): Set<string> {
   }
 }
 
-/** Audit rules that exclude records (auditctl -l), when auditctl is installed. */
+/** Audit rules that drop seccomp records (auditctl -l), when auditctl is installed. */
 export function auditExcludeRules(): string[] {
   const listed = runCommand('auditctl', ['-l']);
   if (listed.status !== 0) return [];
-  return listed.stdout.split('\n').filter((rule) => /\bexclude\b/.test(rule));
+  const { dropAll, dropSome } = excludeRulesForSeccomp(listed.stdout.split('\n').map((line) => line.trim()).filter((line) => line.startsWith('-')));
+  return [...dropAll, ...dropSome];
 }
 
 export function auditdRuns(): boolean {
@@ -66,14 +67,19 @@ export function journaldReadsAudit(): boolean {
   return runCommand('systemctl', ['is-active', '--quiet', 'systemd-journald-audit.socket']).status === 0;
 }
 
-/** PID 1's environment: SYSTEMD_LOG_SECCOMP (a boolean, as systemd reads it) makes systemd log errno denials. */
-export function systemdLogsErrnoDenials(): boolean {
+/**
+ * PID 1's environment: SYSTEMD_LOG_SECCOMP (a boolean, as systemd reads it; the last of it
+ * counts) makes systemd log errno denials. Null when it cannot be read.
+ */
+export function pid1LogsSeccomp(): boolean | null {
+  let environment: string;
   try {
-    const entry = readFileSync('/proc/1/environ', 'latin1').split('\0').find((variable) => variable.startsWith('SYSTEMD_LOG_SECCOMP='));
-    return entry !== undefined && /^(1|yes|y|true|t|on)$/i.test(entry.slice('SYSTEMD_LOG_SECCOMP='.length));
+    environment = readFileSync('/proc/1/environ', 'latin1');
   } catch {
-    return false;
+    return null;
   }
+  const value = environment.split('\0').filter((entry) => entry.startsWith('SYSTEMD_LOG_SECCOMP=')).at(-1);
+  return logSeccompEnabled(value?.slice('SYSTEMD_LOG_SECCOMP='.length));
 }
 
 /** Whether the records reach something that keeps them all: journald's audit socket or auditd, not only the rate-limited kernel log. */
@@ -92,12 +98,43 @@ function sinceArgument(since: number): string {
   return `--since=@${Math.floor(since / 1000) - 1}`;
 }
 
-/** The kernel's own words that records were dropped since `since`. The ring buffer's rate limit counts only when nothing else carries the records. */
-export function kernelDropLines(since: number): string[] {
-  const ringBufferOnly = !recordsAreComplete();
-  const text = runCommand('journalctl', ['-k', '-o', 'cat', '--no-pager', '-q', sinceArgument(since)]).stdout;
-  const dropped = /audit_lost=|audit: backlog limit exceeded|audit: rate limit exceeded|kauditd hold queue overflow/;
-  return text.split('\n').filter((line) => dropped.test(line) || (ringBufferOnly && /kauditd_printk_skb: \d+ callbacks suppressed/.test(line)));
+/** The longest line kept whole when a command's output is scanned; a longer one is cut. */
+const SCANNED_LINE_BYTES = 64 * 1024;
+
+/**
+ * Runs a command and hands each line of its output to `onLine` as it comes: memory stays
+ * bounded however much it prints. The exit status, or null when it could not run.
+ */
+export function scanCommandLines(command: string, args: string[], onLine: (line: string) => void): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    let carry = '';
+    child.stdout.setEncoding('latin1');
+    child.stdout.on('data', (chunk: string) => {
+      const lines = (carry + chunk).split('\n');
+      carry = lines.pop() ?? '';
+      if (carry.length > SCANNED_LINE_BYTES) carry = carry.slice(0, SCANNED_LINE_BYTES);
+      for (const line of lines) onLine(line.length > SCANNED_LINE_BYTES ? line.slice(0, SCANNED_LINE_BYTES) : line);
+    });
+    const timer = setTimeout(() => child.kill(), COMMAND_TIMEOUT_MS * 6);
+    child.on('error', () => {
+      clearTimeout(timer);
+      resolve(null);
+    });
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      if (carry !== '') onLine(carry);
+      resolve(status);
+    });
+  });
+}
+
+/** What the kernel log says of lost audit records since `since` (or this boot), read as it streams; null when it cannot be read. */
+export async function kernelLogLossSince(since: number | 'boot', source: KernelLogLoss['source'] = 'journal'): Promise<KernelLogLoss | null> {
+  const counter = new KernelLogLossCounter(source);
+  const args = source === 'journal' ? ['-k', '-o', 'cat', '--no-pager', '-q', since === 'boot' ? '-b' : sinceArgument(since)] : [];
+  const status = await scanCommandLines(source === 'journal' ? 'journalctl' : 'dmesg', args, (line) => counter.addLine(line));
+  return status === 0 ? counter.loss : null;
 }
 
 /** Where complete records are: journald's audit transport (or auditd's log), never only the rate-limited ring buffer. */

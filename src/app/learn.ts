@@ -11,7 +11,7 @@ import {
 } from '../systemd/index.js';
 import { DropInNotWritten, SYSTEM_UNIT_DIRECTORY, writeDropIn } from './drop-in-writer.js';
 import {
-  actionsLogged, kernelDropLines, readTrustedRecordsSince, recordsAreComplete, requireSystemdWithSystemCallLog, runCommand,
+  actionsLogged, kernelLogLossSince, readTrustedRecordsSince, recordsAreComplete, requireSystemdWithSystemCallLog, runCommand,
 } from './kernel-records.js';
 import { readRegularFile } from './regular-file.js';
 import { loadUnit } from './unit-loading.js';
@@ -146,7 +146,8 @@ async function learned(configuration: UnitConfiguration, since: number, path: st
   const losses: LearnLoss[] = [];
   if (!actionsLogged().has('log')) losses.push({ code: 'actions-logged', missing: ['log'], when: 'after' });
   if (!recordsAreComplete()) losses.push({ code: 'ring-buffer-only' });
-  for (const line of kernelDropLines(since).slice(0, 5)) losses.push({ code: 'kernel-dropped', line });
+  const kernelLog = await kernelLogLossSince(since);
+  for (const line of kernelLog?.lostLines ?? []) losses.push({ code: 'kernel-dropped', line });
   return {
     unit,
     path,

@@ -14,8 +14,8 @@ import {
 } from '../systemd/index.js';
 import { SYSTEM_UNIT_DIRECTORY } from './drop-in-writer.js';
 import {
-  actionsLogged, auditExcludeRules, auditLostCount, kernelDropLines, readTrustedRecordsSince, recordsAreComplete, requireSystemdWithSystemCallLog,
-  systemdLogsErrnoDenials,
+  actionsLogged, auditExcludeRules, auditLostCount, kernelLogLossSince, readTrustedRecordsSince, recordsAreComplete, requireSystemdWithSystemCallLog,
+  pid1LogsSeccomp,
 } from './kernel-records.js';
 import { FileNotRead, readRegularFile } from './regular-file.js';
 import { loadUnit } from './unit-loading.js';
@@ -268,7 +268,7 @@ export async function run(request: RunRequest, tell: (message: string) => void):
   const losses: RecordLoss[] = [];
   const errnoValue = mode.code === 'enforce' ? (mode.errno ?? properties.filter((property) => property.key === 'SystemCallErrorNumber').at(-1)?.value ?? null) : null;
   const errno = errnoValue !== null && errnoValue !== '' && errnoValue !== 'kill' ? errnoValue : null;
-  if (errno !== null && !systemdLogsErrnoDenials()) losses.push({ code: 'errno-unlogged', errno });
+  if (errno !== null && pid1LogsSeccomp() !== true) losses.push({ code: 'errno-unlogged', errno });
   const missingBefore = missingActions(mode, errno !== null, actionsLogged());
   if (missingBefore.length > 0) losses.push({ code: 'actions-logged', missing: missingBefore, when: 'before' });
   const rules = auditExcludeRules();
@@ -300,7 +300,10 @@ export async function run(request: RunRequest, tell: (message: string) => void):
   if (missingAfter.length > 0) losses.push({ code: 'actions-logged', missing: missingAfter, when: 'after' });
   const lostAfter = auditLostCount();
   if (lostBefore !== null && lostAfter !== null && lostAfter > lostBefore) losses.push({ code: 'audit-lost', lost: lostAfter - lostBefore });
-  for (const line of kernelDropLines(since).slice(0, 5)) losses.push({ code: 'kernel-dropped', line });
+  const kernelLog = await kernelLogLossSince(since);
+  for (const line of kernelLog?.lostLines ?? []) losses.push({ code: 'kernel-dropped', line });
+  // The kernel log's rate limit loses records only where nothing else carries them.
+  if (kernelLog !== null && kernelLog.suppressed > 0 && !recordsAreComplete()) losses.push({ code: 'kernel-dropped', line: `kauditd_printk_skb: ${kernelLog.suppressed} callbacks suppressed` });
   const { session, problem } = records.session(mainPid, !inContainer());
   // Without `log` in actions_logged the marker is never logged: that loss is already said.
   if (problem !== null && exit.code !== 'not-started' && !(problem.code === 'no-session-marker' && missingBefore.includes('log'))) losses.push(problem);

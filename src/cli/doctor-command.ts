@@ -46,7 +46,7 @@ export function registerDoctorCommand(program: Command): void {
 async function runDoctor(flags: DoctorFlags): Promise<number> {
   const { doctor } = await import('../app/doctor.js');
   const { chooseGroups } = await import('../app/unit-loading.js');
-  const report = doctor({ unit: checkedUnit(flags.unit), unitFiles: flags.unitFile ?? [], groups: chooseGroups(flags.systemdGroups, flags.systemdVersion) }, printMessage);
+  const report = await doctor({ unit: checkedUnit(flags.unit), unitFiles: flags.unitFile ?? [], groups: chooseGroups(flags.systemdGroups, flags.systemdVersion) }, printMessage);
   const status = report.logged ? DoctorExitCode.Logged : DoctorExitCode.NotLogged;
   process.stdout.write(flags.json ? renderDoctorJson(report, status) : renderDoctorText(report, status, colourWanted(flags.color) ? COLOUR_PALETTE : PLAIN_PALETTE));
   return status;

@@ -391,21 +391,35 @@ export function parseAuditStatus(text: string): AuditStatus | null {
 /** The most kernel lines about lost records a check keeps. */
 const KEPT_LOSS_LINES = 3;
 
-/** The kernel log's lines of lost audit records, and the printk messages it suppressed (`kauditd_printk_skb`). */
-export function kernelLogLoss(text: string, source: KernelLogLoss['source']): KernelLogLoss {
-  const loss: KernelLogLoss = { source, suppressed: 0, lostLines: [], lostLineCount: 0 };
-  for (const line of text.split('\n')) {
+/**
+ * Counts, line by line, the kernel log's lines of lost audit records and the printk messages it
+ * suppressed (`kauditd_printk_skb`): memory stays the same however long the log is.
+ */
+export class KernelLogLossCounter {
+  readonly loss: KernelLogLoss;
+
+  constructor(source: KernelLogLoss['source']) {
+    this.loss = { source, suppressed: 0, lostLines: [], lostLineCount: 0 };
+  }
+
+  addLine(line: string): void {
     const suppressed = /kauditd_printk_skb: (\d+) callbacks suppressed/.exec(line);
     if (suppressed) {
-      loss.suppressed += Number(suppressed[1]);
-      continue;
+      this.loss.suppressed += Number(suppressed[1]);
+      return;
     }
     if (/audit: audit_lost=\d+|audit: backlog limit exceeded|audit: rate limit exceeded|kauditd hold queue overflow/.test(line)) {
-      loss.lostLineCount++;
-      if (loss.lostLines.length < KEPT_LOSS_LINES) loss.lostLines.push(line.length > 200 ? line.slice(0, 200) : line);
+      this.loss.lostLineCount++;
+      if (this.loss.lostLines.length < KEPT_LOSS_LINES) this.loss.lostLines.push(line.length > 200 ? line.slice(0, 200) : line);
     }
   }
-  return loss;
+}
+
+/** The kernel log's lines of lost audit records, and the printk messages it suppressed, in a text. */
+export function kernelLogLoss(text: string, source: KernelLogLoss['source']): KernelLogLoss {
+  const counter = new KernelLogLossCounter(source);
+  for (const line of text.split('\n')) counter.addLine(line);
+  return counter.loss;
 }
 
 /** Whether a kernel build configuration (`/proc/config.gz`, `/boot/config-RELEASE`) has audit and syscall auditing. */

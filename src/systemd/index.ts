@@ -35,7 +35,7 @@ export {
   learnDropIn, learnDropInOf, learnHeader, learningSince, isLearnDropInName, withoutLearnDropIn, LEARN_DROP_IN_NAME, type LearnDropIn, type UnenforcedFilter,
 } from './learn-drop-in.js';
 export {
-  doctorChecks, denialsLogged, excludeRulesForSeccomp, kernelConfigAudit, kernelLogLoss, parseAuditStatus, logSeccompEnabled, unitErrnoSettings, unitSeccompSettings, unsandboxedCommands, SECCOMP_RECORD_TYPE,
+  doctorChecks, denialsLogged, excludeRulesForSeccomp, kernelConfigAudit, kernelLogLoss, KernelLogLossCounter, parseAuditStatus, logSeccompEnabled, unitErrnoSettings, unitSeccompSettings, unsandboxedCommands, SECCOMP_RECORD_TYPE,
   type AuditRuleListing, type AuditStatus, type DoctorCheck, type DoctorCheckId, type DoctorStatus, type DoctorUnit, type ErrnoSetting, type HostFacts,
   type KernelAuditSupport, type KernelLogLoss, type UnitSeccompSetting,
 } from './doctor-checks.js';
