@@ -74,7 +74,7 @@ function firstBytes(path: string): Buffer | null {
       const buffer = Buffer.alloc(TEXT_PROBE_BYTES);
       const read = buffer.subarray(0, readSync(descriptor, buffer, 0, buffer.length, 0));
       if (!read.subarray(0, 2).equals(GZIP_MAGIC)) return read;
-      return gunzipSync(read, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).subarray(0, TEXT_PROBE_BYTES);
+      return gunzipSync(read, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: TEXT_PROBE_BYTES }).subarray(0, TEXT_PROBE_BYTES);
     } finally {
       closeSync(descriptor);
     }

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { posix } from 'node:path';
-import { DenialAggregator, type DenialSummary, type Verification } from '../analysis/index.js';
+import { callKey, DenialAggregator, type DenialSummary, type Verification } from '../analysis/index.js';
 import type { AbiRegistry, DecodeOptions } from '../decode/index.js';
 import { packageVersion } from '../package-root.js';
-import { dropInHeader, type LearnLoss, type LearnReport, type LearnStartReport } from '../render/index.js';
+import { dropInHeader, type LearnLoss, type LearnReport, type LearnStartReport, type RestartQuestion } from '../render/index.js';
 import {
   attributeDenial, broadAlternative, execStartPrograms, isLearnDropInName, isValidUnitName, learnDropIn, learnDropInOf, learnHeader, learningSince,
   suggestDropIn, uidCanBeUnits, unitUser, unitWarnings, withoutLearnDropIn, wouldBeDenials, WRITTEN_BY, type SystemdGroups, type UnitConfiguration,
@@ -13,7 +13,7 @@ import { DropInNotWritten, SYSTEM_UNIT_DIRECTORY, writeDropIn } from './drop-in-
 import {
   actionsLogged, kernelLogLossSince, readTrustedRecordsSince, recordsAreComplete, requireSystemdWithSystemCallLog, runCommand,
 } from './kernel-records.js';
-import { readRegularFile } from './regular-file.js';
+import { FileNotRead, readRegularFile } from './regular-file.js';
 import { loadUnit } from './unit-loading.js';
 import { tellSkippedFiles } from './unit-tree.js';
 import { lookUpUnitUserId } from './unit-user-id.js';
@@ -32,7 +32,7 @@ export interface LearnContext {
   groups: SystemdGroups;
   nativeAbi: string;
   /** Asks the user a yes/no question (on a terminal). */
-  confirm: (question: string) => Promise<boolean>;
+  confirm: (question: RestartQuestion) => Promise<boolean>;
   tell: (message: string) => void;
 }
 
@@ -50,9 +50,10 @@ function systemctl(args: string[], timeout = 30_000): void {
   if (result.status !== 0) throw new UsageError(`systemctl ${args.join(' ')} failed: ${(result.stderr ?? result.error?.message ?? '').trim()}`);
 }
 
-async function maybeRestart(unit: string, choice: RestartChoice, context: LearnContext, why: string): Promise<boolean> {
+async function maybeRestart(question: RestartQuestion, choice: RestartChoice, context: LearnContext): Promise<boolean> {
   if (choice === 'no') return false;
-  if (choice === 'ask' && !(await context.confirm(`restart ${unit} now (${why})? [y/N] `))) return false;
+  if (choice === 'ask' && !(await context.confirm(question))) return false;
+  const unit = question.unit;
   systemctl(['restart', '--', unit], RESTART_TIMEOUT_MS);
   return true;
 }
@@ -62,11 +63,21 @@ function liveUnit(unit: string, context: LearnContext): UnitConfiguration {
   return loadUnit(checkedUnitName(unit), [], null, tellSkippedFiles(context.tell)).configuration;
 }
 
+/** A file of seccomp-explain's, read as a usage error when it cannot be: a link, a directory, too large. */
+function readOwnFile(path: string): string {
+  try {
+    return readRegularFile(path, { followLinks: false });
+  } catch (error) {
+    if (error instanceof FileNotRead) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 /** When the unit started learning: its learn drop-in's header, read from disk. */
 function learningStartOf(configuration: UnitConfiguration): { path: string; since: number } {
   const file = learnDropInOf(configuration);
   if (file === null) throw new UsageError(`${configuration.unit} is not learning: seccomp-explain learn start ${configuration.unit}`);
-  const since = learningSince(readRegularFile(file.path, { followLinks: false }));
+  const since = learningSince(readOwnFile(file.path));
   if (since === null) throw new UsageError(`${file.path} does not say when learning started: remove it, and learn start again`);
   return { path: file.path, since };
 }
@@ -82,7 +93,7 @@ export async function startLearning(unit: string, options: { keepDeny: boolean; 
   if (drop.unenforced.mode === 'unset') throw new UsageError(`${unit} has no SystemCallFilter=: there is nothing to learn`);
   const written = writeDropIn('/', unit, drop.name, drop.text);
   systemctl(['daemon-reload']);
-  const restarted = await maybeRestart(unit, options.restart, context, 'learning starts when it does');
+  const restarted = await maybeRestart({ code: 'start-learning', unit }, options.restart, context);
   const losses: LearnLoss[] = [];
   if (!actionsLogged().has('log')) losses.push({ code: 'actions-logged', missing: ['log'], when: 'before' });
   if (!recordsAreComplete()) losses.push({ code: 'ring-buffer-only' });
@@ -93,8 +104,14 @@ export async function startLearning(unit: string, options: { keepDeny: boolean; 
 function learningUnits(): string[] {
   const directory = SYSTEM_UNIT_DIRECTORY;
   if (!existsSync(directory)) return [];
-  return readdirSync(directory).filter((name) => name.endsWith('.d') && isValidUnitName(name.slice(0, -2)))
-    .filter((name) => readdirSync(posix.join(directory, name)).some(isLearnDropInName))
+  const holdsLearnDropIn = (name: string): boolean => {
+    try {
+      return readdirSync(posix.join(directory, name)).some(isLearnDropInName);
+    } catch {
+      return false; // Not a directory, or not readable: no learn drop-in of ours.
+    }
+  };
+  return readdirSync(directory).filter((name) => name.endsWith('.d') && isValidUnitName(name.slice(0, -2)) && holdsLearnDropIn(name))
     .map((name) => name.slice(0, -2)).sort();
 }
 
@@ -121,19 +138,19 @@ async function learned(configuration: UnitConfiguration, since: number, path: st
   const programs = new Set(execStartPrograms(original).map(({ program }) => program));
   const pids = unitPids(unit);
   const aggregator = new DenialAggregator();
-  const others = new Map<string, number>();
+  const others = new Map<string | null, number>();
   const decode: DecodeOptions = { tables: context.tables, assumedAbi: context.nativeAbi };
   const verifications = new Map<string, Verification>();
   await readTrustedRecordsSince(since, decode, context.tell, (denial, verification) => {
     if (denial.action !== 'log') return;
     const ours = uidCanBeUnits(denial.uid, user, userId) && ((denial.exe !== null && programs.has(denial.exe)) || (denial.pid !== null && pids.has(denial.pid)));
     if (!ours) {
-      const name = denial.exe ?? denial.comm ?? 'unknown program';
+      const name = denial.exe ?? denial.comm;
       if (others.has(name) || others.size < NAMED_OTHERS) others.set(name, (others.get(name) ?? 0) + 1);
       return;
     }
     aggregator.add(denial);
-    verifications.set(`${denial.abi} ${denial.nr} ${denial.exe}`, verification);
+    if (!verifications.has(callKey(denial))) verifications.set(callKey(denial), verification);
   });
   const outside: DenialSummary[] = wouldBeDenials(aggregator.summaries(), original, context.groups);
   const attribution = { configuration: original, groups: context.groups, tables: context.tables, nativeAbi: context.nativeAbi };
@@ -159,7 +176,7 @@ async function learned(configuration: UnitConfiguration, since: number, path: st
       groupsSource: context.groups.source,
       findings: findings.map((finding) => ({
         finding, broader: broadAlternative(finding, original, context.groups, context.tables),
-        verification: verifications.get(`${finding.summary.abi} ${finding.summary.nr} ${finding.summary.exe}`) ?? { code: 'journal-transport', transport: 'audit' },
+        verification: verifications.get(callKey(finding.summary)) ?? { code: 'unverified', reason: 'text' },
         withheld: null,
       })),
       dropIn,
@@ -189,10 +206,14 @@ export async function learningStatus(unit: string | undefined, context: LearnCon
 
 /** Removes the learn drop-in, only if seccomp-explain wrote it. */
 function removeLearnDropIn(path: string): void {
-  if (!isLearnDropInName(posix.basename(path)) || !readRegularFile(path, { followLinks: false }).startsWith(WRITTEN_BY)) {
+  if (!isLearnDropInName(posix.basename(path)) || !readOwnFile(path).startsWith(WRITTEN_BY)) {
     throw new UsageError(`${path} was not written by seccomp-explain: not removing it`);
   }
-  unlinkSync(path);
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    throw new UsageError(`cannot remove ${path}: ${(error as Error).message}`);
+  }
 }
 
 /**
@@ -217,6 +238,6 @@ export async function stopLearning(unit: string, options: { write: boolean; rest
     }
   }
   systemctl(['daemon-reload']);
-  report.restarted = await maybeRestart(unit, options.restart, context, 'it enforces its filter again when it does');
+  report.restarted = await maybeRestart({ code: 'enforce-again', unit }, options.restart, context);
   return report;
 }

@@ -278,7 +278,11 @@ export async function run(request: RunRequest, tell: (message: string) => void):
 
   const unit = `seccomp-explain-run-${randomBytes(6).toString('hex')}.service`;
   const stateDirectory = posix.join(STATE_DIRECTORY, unit);
-  mkdirSync(stateDirectory, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(stateDirectory, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new UsageError(`cannot make ${stateDirectory}: ${(error as Error).message}`);
+  }
   const expected: MarkerExpectation = { execers: serviceExecers(), since: Date.now(), loginUid: Number(invokingUser().uid) };
   const since = expected.since;
   let exit: CommandExit;
@@ -295,7 +299,8 @@ export async function run(request: RunRequest, tell: (message: string) => void):
   const decode: DecodeOptions = { tables, assumedAbi: request.nativeAbi };
   const fence = startFence();
   const { records, fenced } = await gatherRunRecords(expected, fence, decode, tell);
-  if (fence !== null && !fenced) losses.push({ code: 'records-late' });
+  if (fence === null) losses.push({ code: 'no-fence' });
+  else if (!fenced) losses.push({ code: 'records-late' });
   const missingAfter = missingActions(mode, errno !== null, actionsLogged()).filter((action) => !missingBefore.includes(action));
   if (missingAfter.length > 0) losses.push({ code: 'actions-logged', missing: missingAfter, when: 'after' });
   const lostAfter = auditLostCount();
@@ -335,7 +340,7 @@ export async function run(request: RunRequest, tell: (message: string) => void):
       howFound,
       filesFrom,
       groupsSource: groups.source,
-      findings: findings.map((finding) => ({ finding, broader: broadAlternative(finding, configuration, groups, tables), verification: verifications.get(callKey(finding.summary)) ?? { code: 'journal-transport', transport: 'audit' }, withheld: null })),
+      findings: findings.map((finding) => ({ finding, broader: broadAlternative(finding, configuration, groups, tables), verification: verifications.get(callKey(finding.summary)) ?? { code: 'unverified', reason: 'text' }, withheld: null })),
       dropIn,
       written: null,
       root: request.filter.code === 'unit' ? request.filter.root : null,

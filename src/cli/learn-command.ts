@@ -2,9 +2,11 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { LearnContext, RestartChoice } from '../app/learn.js';
 import { loadBundledSyscallTables } from '../decode/index.js';
-import { COLOUR_PALETTE, PLAIN_PALETTE, renderLearnJson, renderLearnStartText, renderLearnStatusText, renderLearnStopText } from '../render/index.js';
+import {
+  COLOUR_PALETTE, PLAIN_PALETTE, describeRestartQuestion, renderLearnJson, renderLearnStartText, renderLearnStatusText, renderLearnStopText, type RestartQuestion,
+} from '../render/index.js';
 import { colourWanted } from './colour-choice.js';
-import { ExitCode } from './exit-code.js';
+import { ExitCode, RunExitCode } from './exit-code.js';
 import { checkedAbi, nativeAbiHint, nativeAbiOption, noColourOption, systemdGroupsOption, systemdVersionOption } from './options.js';
 import { printMessage } from './stderr-message.js';
 
@@ -29,10 +31,10 @@ function restartChoice(yes: boolean | undefined): RestartChoice {
   return process.stdin.isTTY && process.stderr.isTTY ? 'ask' : 'no';
 }
 
-async function confirm(question: string): Promise<boolean> {
+async function confirm(question: RestartQuestion): Promise<boolean> {
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    return /^y(es)?$/i.test((await prompt.question(question)).trim());
+    return /^y(es)?$/i.test((await prompt.question(describeRestartQuestion(question))).trim());
   } finally {
     prompt.close();
   }
@@ -85,7 +87,9 @@ export function registerLearnCommand(program: Command): void {
       const { learningStatus } = await import('../app/learn.js');
       const reports = await learningStatus(unit, await context(flags, command));
       process.stdout.write(flags.json ? renderLearnJson(reports) : renderLearnStatusText(reports, palette(flags)));
-      process.exitCode = reports.some((report) => report.losses.length > 0) ? 4 : reports.some((report) => report.suggestion.findings.length > 0) ? 1 : 0;
+      // As run's: 4 records may be lost, 1 calls outside the filter, 0 none.
+      process.exitCode = reports.some((report) => report.losses.length > 0) ? RunExitCode.Inconclusive
+        : reports.some((report) => report.suggestion.findings.length > 0) ? RunExitCode.Denials : RunExitCode.Pass;
     });
 
   withModelOptions(learn.command('stop')
@@ -98,6 +102,7 @@ export function registerLearnCommand(program: Command): void {
       const { stopLearning } = await import('../app/learn.js');
       const report = await stopLearning(unit, { write: flags.write === true, restart: restartChoice(flags.yes) }, await context(flags, command));
       process.stdout.write(flags.json ? renderLearnJson(report) : renderLearnStopText(report, flags.write === true, palette(flags)));
-      process.exitCode = report.losses.length > 0 ? 4 : report.suggestion.findings.length > 0 && !report.suggestion.written ? 1 : 0;
+      process.exitCode = report.losses.length > 0 ? RunExitCode.Inconclusive
+        : report.suggestion.findings.length > 0 && !report.suggestion.written ? RunExitCode.Denials : RunExitCode.Pass;
     });
 }

@@ -60,11 +60,6 @@ export interface NotTextInput {
   kind: 'journal-file' | 'binary';
 }
 
-/** The human explanation: one block per distinct denial, then a closing count. */
-export function renderExplanationText(summaries: DenialSummary[], stats: ExplainStats, palette: Palette, attribution: UnitAttribution | null = null, guide: ExplanationGuide = {}): string {
-  return [...explanationTextChunks(summaries, stats, palette, attribution, guide)].join('');
-}
-
 /** What each action did to the program, one short line each (`explain` prints those it met). */
 const ACTION_MEANINGS: Record<SeccompAction, string> = {
   kill_process: 'the whole process was killed with SIGSYS at this call',
@@ -92,7 +87,7 @@ export function describeSuggestHint(units: string[], files: string[]): string {
   return `next: systemd says ${named.join(', ')} died of SIGSYS; \`seccomp-explain suggest --unit ${unit} ${input}\`${each} names the setting that blocked the call and the drop-in that fixes it`;
 }
 
-/** renderExplanationText's text, a block at a time, so that no more than a block is built at once. */
+/** The human explanation, one block per distinct denial then a closing count, a block at a time, so that no more than a block is built at once. */
 export function* explanationTextChunks(summaries: DenialSummary[], stats: ExplainStats, palette: Palette, attribution: UnitAttribution | null = null, guide: ExplanationGuide = {}): Generator<string> {
   if (attribution) yield `${palette.dim(`unit ${escapeForTerminal(attribution.unit)}`)}\n`;
   const actions = new Set<SeccompAction>();

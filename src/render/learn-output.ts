@@ -2,9 +2,17 @@ import type { UnenforcedFilter, UnitWarning } from '../systemd/index.js';
 import { safeJson } from './explanation-json.js';
 import { describeSyscall } from './explanation-text.js';
 import { describeLoss, type RecordLoss } from './run-output.js';
-import { suggestionFindingLines, suggestionJsonValue, type SuggestionReport } from './suggestion-output.js';
+import { suggestionFindingBody, suggestionJsonValue, type SuggestionReport } from './suggestion-output.js';
 import { escapeForTerminal, formatTime, type Palette } from './terminal-text.js';
 import { describeUnitWarning } from './unit-warnings.js';
+
+/** What `learn` asks before it restarts a unit. */
+export type RestartQuestion = { code: 'start-learning' | 'enforce-again'; unit: string };
+
+export function describeRestartQuestion(question: RestartQuestion): string {
+  const why = question.code === 'start-learning' ? 'learning starts when it does' : 'it enforces its filter again when it does';
+  return `restart ${escapeForTerminal(question.unit)} now (${why})? [y/N] `;
+}
 
 /** Why what a unit logged while learning may be incomplete. */
 export type LearnLoss = RecordLoss;
@@ -27,8 +35,8 @@ export interface LearnReport {
   since: number;
   /** The calls outside the filter the unit made while learning, attributed, and the drop-in that allows them. */
   suggestion: SuggestionReport;
-  /** Programs whose logged calls were not tied to the unit, with their counts. */
-  otherPrograms: { program: string; count: number }[];
+  /** Programs whose logged calls were not tied to the unit (null: the record names none), with their counts. */
+  otherPrograms: { program: string | null; count: number }[];
   losses: LearnLoss[];
   /** `learn stop`: the learn drop-in was removed. */
   removed: boolean;
@@ -59,14 +67,14 @@ function learnedLines(report: LearnReport, palette: Palette): string[] {
   const out = [`${escapeForTerminal(report.unit)}: learning since ${formatTime(report.since)} (${escapeForTerminal(report.path)})`];
   if (findings.length === 0) out.push('  no call outside its filter logged so far');
   else {
-    out.push(...suggestionFindingLines(report.suggestion, palette).slice(2).map((line) => line));
+    out.push(...suggestionFindingBody(report.suggestion, palette));
     for (const { finding } of findings) {
       const summary = finding.summary;
       out.push(palette.dim(`  ${describeSyscall(summary)}: first ${summary.first === null ? '?' : formatTime(summary.first)}, last ${summary.last === null ? '?' : formatTime(summary.last)}`));
     }
   }
   if (report.otherPrograms.length > 0) {
-    const named = report.otherPrograms.map(({ program, count }) => `${escapeForTerminal(program)} (${count})`).join(', ');
+    const named = report.otherPrograms.map(({ program, count }) => `${program === null ? 'an unknown program' : escapeForTerminal(program)} (${count})`).join(', ');
     out.push(palette.dim(`  left out, not tied to ${escapeForTerminal(report.unit)} (another user, or not one of its ExecStart= programs and not running in it now): ${named}`));
   }
   for (const loss of report.losses) out.push(palette.warning(`warning: ${describeLoss(loss)}`));

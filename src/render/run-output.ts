@@ -23,6 +23,8 @@ export type RecordLoss =
   | { code: 'ring-buffer-only' }
   /** The fence's record did not arrive in time: records may still have been on their way. */
   | { code: 'records-late' }
+  /** The fence could not be started: whether every record arrived cannot be told. */
+  | { code: 'no-fence' }
   | { code: 'no-session-marker' }
   | { code: 'no-audit-session' }
   | { code: 'sessions-ambiguous'; sessions: number[] }
@@ -80,6 +82,8 @@ export function describeLoss(loss: RecordLoss): string {
       return `the kernel lost ${loss.lost} audit ${loss.lost === 1 ? 'record' : 'records'} during the run (auditctl -s): raise the backlog (auditctl -b 8192) and run again`;
     case 'ring-buffer-only':
       return 'neither journald\'s audit socket (systemd-journald-audit.socket) nor auditd takes the records, and the kernel log drops them when they come fast: systemctl enable systemd-journald-audit.socket && systemctl stop systemd-journald && systemctl start systemd-journald-audit.socket systemd-journald';
+    case 'no-fence':
+      return 'the fence (a service started after the run, whose record comes after all of the run\'s) could not be started: whether every record arrived cannot be told';
     case 'records-late':
       return 'the records of the run had not all reached the journal after 3 s: run again on a less busy system';
     case 'no-session-marker':

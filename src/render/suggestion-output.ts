@@ -87,10 +87,16 @@ function describeFinding(entry: SuggestionReport['findings'][number], unit: stri
 
 /** The report's head: the unit, each finding and the warnings; run shows them too. */
 export function suggestionFindingLines(report: SuggestionReport, palette: Palette): string[] {
-  const out = [
+  return [
     palette.dim(`unit ${escapeForTerminal(report.unit)}: ${escapeForTerminal(report.howFound)}`),
     palette.dim(`files: ${escapeForTerminal(report.filesFrom)}; groups: ${escapeForTerminal(describeGroupTableSource(report.groupsSource))}`),
+    ...suggestionFindingBody(report, palette),
   ];
+}
+
+/** Each finding and the warnings, without the head that names the unit (learn names it its own way). */
+export function suggestionFindingBody(report: SuggestionReport, palette: Palette): string[] {
+  const out: string[] = [];
   for (const entry of report.findings) out.push(...describeFinding(entry, report.unit, palette));
   for (const warning of report.warnings) out.push(palette.warning(`warning: ${escapeForTerminal(describeSuggestWarning(warning))}`));
   const unverified = report.findings.filter((entry) => entry.withheld?.code === 'unverified').length;
