@@ -6,6 +6,7 @@ import { asDenialNote, type DenialNote } from '../src/decode/index.js';
 import { CandidateLineScanner } from '../src/input/candidate-lines.js';
 import { isMalformed, parseRecordLine } from '../src/records/index.js';
 import { FIXTURE_NOW, decodeAll, fixture, readJson, runCli } from './support/run.js';
+import { scanInPieces } from './support/scan-in-pieces.js';
 
 /** What a pasted record must read as: the call, and what was repaired to read it. */
 interface ExpectedPaste {
@@ -136,15 +137,7 @@ const pastedRecord = fc.record({
 });
 
 function scanned(input: Buffer, pieceSize: number): string[] {
-  const scanner = new CandidateLineScanner({ maxLineBytes: 64 * 1024 });
-  const passed: Buffer[] = [];
-  for (let at = 0; at < input.length; at += pieceSize) {
-    const found = scanner.scan(input.subarray(at, at + pieceSize));
-    if (found) passed.push(found);
-  }
-  const last = scanner.finish();
-  if (last) passed.push(last);
-  return Buffer.concat(passed).toString('latin1').split('\n').filter((line) => line !== '');
+  return scanInPieces(new CandidateLineScanner({ maxLineBytes: 64 * 1024 }), input, pieceSize).toString('latin1').split('\n').filter((line) => line !== '');
 }
 
 describe('the prefilter passes on every pasted record whole, however the input is cut', () => {

@@ -5,6 +5,7 @@ import { LOG_FORMATS, auditdTypeStartInText, formatsReadBy, markersOf, type LogF
 import { CandidateLineScanner } from '../src/input/candidate-lines.js';
 import { isMalformed, parseRecordLine, parseUnitExitLine } from '../src/records/index.js';
 import { FIXTURE_NOW, fixture, formatFixtureInputs } from './support/run.js';
+import { scanInPieces } from './support/scan-in-pieces.js';
 
 /**
  * The byte prefilter must pass on every line the record parser reads as a record (or as a
@@ -74,15 +75,7 @@ function candidateCase(others: fc.Arbitrary<string>): fc.Arbitrary<Case> {
 function passedLines({ line, carriageReturn, before, after, pieceSize }: Case, reader: LogFormatReader = 'seccomp-record'): string[] {
   const input = Buffer.from(`${[...before, `${line}${carriageReturn ? '\r' : ''}`, ...after].join('\n')}\n`, 'latin1');
   const extraMarkers = reader === 'seccomp-record' ? undefined : markersOf(formatsReadBy(reader));
-  const scanner = new CandidateLineScanner({ maxLineBytes: MAX_LINE_BYTES, extraMarkers });
-  const passed: Buffer[] = [];
-  for (let at = 0; at < input.length; at += pieceSize) {
-    const found = scanner.scan(input.subarray(at, at + pieceSize));
-    if (found) passed.push(found);
-  }
-  const last = scanner.finish();
-  if (last) passed.push(last);
-  return Buffer.concat(passed).toString('latin1').split('\n').map((each) => each.replace(/\r$/, ''));
+  return scanInPieces(new CandidateLineScanner({ maxLineBytes: MAX_LINE_BYTES, extraMarkers }), input, pieceSize).toString('latin1').split('\n').map((each) => each.replace(/\r$/, ''));
 }
 
 /**
