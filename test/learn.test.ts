@@ -1,10 +1,12 @@
 // learn's drop-in (docs/learn.md): the unit's filter stops denying and logs instead; the runs
 // themselves are in test/systemd-e2e/cases/learn-iterate.
 import { describe, expect, it } from 'vitest';
+import { hostRunsSystemd } from '../src/app/unit-loading.js';
 import {
   bundledGroupsFor, learnDropIn, learnDropInOf, learningSince, parseUnitFile, replaySyscallFilter, execAssignments, withoutLearnDropIn,
   type UnitConfiguration,
 } from '../src/systemd/index.js';
+import { runCli } from './support/run.js';
 
 const groups = bundledGroupsFor('252');
 const SINCE = Date.parse('2026-12-07T15:00:00.000Z');
@@ -54,5 +56,22 @@ describe('the learn drop-in', () => {
     const learning = unit([`/etc/systemd/system/app.service.d/${drop.name}`, drop.text]);
     expect(learnDropInOf(learning)?.path).toBe(`/etc/systemd/system/app.service.d/${drop.name}`);
     expect(withoutLearnDropIn(learning)).toEqual(unit());
+  });
+});
+
+describe('seccomp-explain learn on the command line', () => {
+  it('says in one line what is missing, exit 2', () => {
+    const status = runCli(['learn', 'status']);
+    expect(status.stderr).toBe('seccomp-explain: no unit is learning (seccomp-explain learn start UNIT)\n');
+    expect(status.status).toBe(2);
+    const badName = runCli(['learn', 'stop', 'no/such']);
+    expect(badName.stderr).toBe('seccomp-explain: no/such: not a unit name (NAME.service, NAME.socket, …)\n');
+    expect(badName.status).toBe(2);
+  });
+
+  it.skipIf(hostRunsSystemd() || process.getuid?.() !== 0)('needs systemd as PID 1, and says so', () => {
+    const result = runCli(['learn', 'start', 'iterate', '--yes']);
+    expect(result.stderr).toBe('seccomp-explain: learn needs systemd as PID 1, and this host\'s PID 1 is not systemd (a container without systemd cannot work: README, "Test before you ship")\n');
+    expect(result.status).toBe(2);
   });
 });

@@ -41,7 +41,7 @@ function requireHost(): void {
 }
 
 function checkedUnitName(unit: string): string {
-  if (!isValidUnitName(unit)) throw notAUnitName(unit);
+  if (!isValidUnitName(unit)) throw notAUnitName(unit, '');
   return unit;
 }
 

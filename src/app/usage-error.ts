@@ -4,6 +4,6 @@ export class UsageError extends Error {
 }
 
 /** `--unit NAME` that is not a unit name (systemd.unit(5)): the one message for it. */
-export function notAUnitName(unit: string): UsageError {
-  return new UsageError(`--unit ${unit}: not a unit name (NAME.service, NAME.socket, …)`);
+export function notAUnitName(unit: string, given = '--unit '): UsageError {
+  return new UsageError(`${given}${unit}: not a unit name (NAME.service, NAME.socket, …)`);
 }

@@ -7,7 +7,7 @@ import {
 } from '../render/index.js';
 import { colourWanted } from './colour-choice.js';
 import { ExitCode, RunExitCode } from './exit-code.js';
-import { checkedAbi, nativeAbiHint, nativeAbiOption, noColourOption, systemdGroupsOption, systemdVersionOption } from './options.js';
+import { checkedAbi, checkedUnit, nativeAbiHint, nativeAbiOption, noColourOption, systemdGroupsOption, systemdVersionOption } from './options.js';
 import { printMessage } from './stderr-message.js';
 
 interface LearnFlags {
@@ -69,12 +69,12 @@ export function registerLearnCommand(program: Command): void {
 
   withModelOptions(learn.command('start')
     .description('stop enforcing the unit\'s SystemCallFilter= and log every call outside it (a drop-in of its own), then restart it')
-    .argument('<unit>', 'the unit (NAME.service)')
+    .argument('<unit>', 'the unit (NAME.service; NAME alone is NAME.service, as systemctl takes it)')
     .option('--yes', 'restart the unit without asking')
     .option('--keep-deny', 'keep the calls the unit denies with ~ enforcing'))
     .action(async (unit: string, flags: LearnFlags, command: Command) => {
       const { startLearning } = await import('../app/learn.js');
-      const report = await startLearning(unit, { keepDeny: flags.keepDeny === true, restart: restartChoice(flags.yes) }, await context(flags, command));
+      const report = await startLearning(checkedUnit(unit, '') ?? unit, { keepDeny: flags.keepDeny === true, restart: restartChoice(flags.yes) }, await context(flags, command));
       process.stdout.write(renderLearnStartText(report, palette(flags)));
       process.exitCode = ExitCode.Found;
     });
@@ -85,7 +85,7 @@ export function registerLearnCommand(program: Command): void {
     .option('--json', 'one JSON document: a list, one entry per unit'))
     .action(async (unit: string | undefined, flags: LearnFlags, command: Command) => {
       const { learningStatus } = await import('../app/learn.js');
-      const reports = await learningStatus(unit, await context(flags, command));
+      const reports = await learningStatus(checkedUnit(unit, ''), await context(flags, command));
       process.stdout.write(flags.json ? renderLearnJson(reports) : renderLearnStatusText(reports, palette(flags)));
       // As run's: 4 records may be lost, 1 calls outside the filter, 0 none.
       process.exitCode = reports.some((report) => report.losses.length > 0) ? RunExitCode.Inconclusive
@@ -94,13 +94,13 @@ export function registerLearnCommand(program: Command): void {
 
   withModelOptions(learn.command('stop')
     .description('enforce the unit\'s filter again; with --write, plus the drop-in that allows exactly what it logged, proven by replay')
-    .argument('<unit>', 'the unit (NAME.service)')
+    .argument('<unit>', 'the unit (NAME.service; NAME alone is NAME.service, as systemctl takes it)')
     .option('--write', 'write the drop-in (as suggest --write does)')
     .option('--yes', 'restart the unit without asking')
     .option('--json', 'one JSON document'))
     .action(async (unit: string, flags: LearnFlags, command: Command) => {
       const { stopLearning } = await import('../app/learn.js');
-      const report = await stopLearning(unit, { write: flags.write === true, restart: restartChoice(flags.yes) }, await context(flags, command));
+      const report = await stopLearning(checkedUnit(unit, '') ?? unit, { write: flags.write === true, restart: restartChoice(flags.yes) }, await context(flags, command));
       process.stdout.write(flags.json ? renderLearnJson(report) : renderLearnStopText(report, flags.write === true, palette(flags)));
       process.exitCode = report.losses.length > 0 ? RunExitCode.Inconclusive
         : report.suggestion.findings.length > 0 && !report.suggestion.written ? RunExitCode.Denials : RunExitCode.Pass;

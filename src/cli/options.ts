@@ -50,10 +50,10 @@ export function checkedAbi(abi: string, tables: AbiRegistry, option = '--abi'): 
  * A `--unit` value: a unit name (`NAME.service`, `NAME@INSTANCE.service`, …), or undefined when
  * not given. A name without a type is a service's, as systemctl takes it: `nosuch` is `nosuch.service`.
  */
-export function checkedUnit(unit: string | undefined): string | undefined {
+export function checkedUnit(unit: string | undefined, given = '--unit '): string | undefined {
   if (unit === undefined || isValidUnitName(unit)) return unit;
   if (isValidUnitName(`${unit}.service`)) return `${unit}.service`;
-  throw notAUnitName(unit);
+  throw notAUnitName(unit, given);
 }
 
 /**
