@@ -1,7 +1,8 @@
-import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, constants, lstatSync, mkdirSync, openSync, readSync, type Stats } from 'node:fs';
 import { posix } from 'node:path';
 import { WRITTEN_BY, isValidUnitName } from '../systemd/index.js';
 import { UsageError } from './usage-error.js';
+import { replaceFile } from './file-replacement.js';
 import { resolveInRoot } from './unit-tree.js';
 
 /** Where units' drop-ins are written, inside the root. */
@@ -104,34 +105,10 @@ export function writeDropIn(root: string, unit: string, name: string, text: stri
   if (target && !target.isFile()) throw new DropInNotWritten(path, `${path} is not a regular file: not replacing it`);
   if (target && !startsWithOurMark(path)) throw new DropInNotWritten(path, `${path} was not written by seccomp-explain: not replacing it (move it away, or merge the lines by hand)`);
 
-  const temporary = posix.join(directory, `.${name}.${process.pid}.tmp`);
   try {
-    const descriptor = openSync(temporary, 'wx', 0o644);
-    try {
-      fchmodSync(descriptor, 0o644); // whatever the umask
-      writeSync(descriptor, text);
-      fsyncSync(descriptor);
-    } finally {
-      closeSync(descriptor);
-    }
-    renameSync(temporary, path);
+    replaceFile(path, text, { mode: 0o644, exactMode: true, durable: true });
   } catch (error) {
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // Already gone, or never made.
-    }
     throw failure(error, path, 'write', path);
-  }
-  try {
-    const directoryDescriptor = openSync(directory, 'r');
-    try {
-      fsyncSync(directoryDescriptor);
-    } finally {
-      closeSync(directoryDescriptor);
-    }
-  } catch {
-    // The rename is done; syncing the directory entry is best effort.
   }
   return { path, replaced: target !== null };
 }

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { posix } from 'node:path';
 import { callKey, SessionRecords, SESSION_MARKER_CALL, type DenialSummary, type MarkerExpectation, type Verification } from '../analysis/index.js';
 import type { AbiRegistry, DecodeOptions, Denial } from '../decode/index.js';
@@ -17,6 +17,8 @@ import {
   actionsLogged, auditExcludeRules, auditLostCount, kernelLogLossSince, readTrustedRecordsSince, recordsAreComplete, requireSystemdWithSystemCallLog,
   pid1LogsSeccomp,
 } from './kernel-records.js';
+import { replaceFile } from './file-replacement.js';
+import { sudoInvoker } from './invoking-user.js';
 import { FileNotRead, readRegularFile } from './regular-file.js';
 import { loadUnit } from './unit-loading.js';
 import { tellSkippedFiles } from './unit-tree.js';
@@ -73,12 +75,9 @@ function ensurePamService(): void {
     if (readFileSync(RUN_PAM_FILE, 'utf8') === RUN_PAM_TEXT) return;
     throw new UsageError(`${RUN_PAM_FILE} is not the file seccomp-explain writes: remove it, or restore it from docs/run.md`);
   }
-  const temporary = `${RUN_PAM_FILE}.seccomp-explain-${process.pid}`;
   try {
-    writeFileSync(temporary, RUN_PAM_TEXT, { mode: 0o644, flag: 'wx' });
-    renameSync(temporary, RUN_PAM_FILE);
+    replaceFile(RUN_PAM_FILE, RUN_PAM_TEXT, { mode: 0o644 });
   } catch (error) {
-    rmSync(temporary, { force: true });
     throw new UsageError(`cannot write ${RUN_PAM_FILE}: ${(error as Error).message}`);
   }
 }
@@ -128,10 +127,8 @@ function environmentNames(): string[] {
 }
 
 /** The invoking user when run through sudo, else root. */
-function invokingUser(): { uid: string; gid: string } {
-  const uid = process.env.SUDO_UID;
-  const gid = process.env.SUDO_GID;
-  return uid !== undefined && /^\d+$/.test(uid) && gid !== undefined && /^\d+$/.test(gid) ? { uid, gid } : { uid: '0', gid: '0' };
+function invokingUser(): { uid: number; gid: number } {
+  return sudoInvoker() ?? { uid: 0, gid: 0 };
 }
 
 function systemdRunArguments(unit: string, stateDirectory: string, properties: TransientProperty[], command: string[]): string[] {
@@ -283,7 +280,7 @@ export async function run(request: RunRequest, tell: (message: string) => void):
   } catch (error) {
     throw new UsageError(`cannot make ${stateDirectory}: ${(error as Error).message}`);
   }
-  const expected: MarkerExpectation = { execers: serviceExecers(), since: Date.now(), loginUid: Number(invokingUser().uid) };
+  const expected: MarkerExpectation = { execers: serviceExecers(), since: Date.now(), loginUid: invokingUser().uid };
   const since = expected.since;
   let exit: CommandExit;
   let mainPid: number | null;
