@@ -1,19 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import type { DoctorReport } from '../render/index.js';
 import {
-  denialsLogged, doctorChecks, kernelConfigAudit, parseAuditStatus,
+  denialsLogged, doctorChecks, kernelConfigAudit,
   type AuditRuleListing, type DoctorUnit, type HostFacts, type KernelAuditSupport, type KernelLogLoss, type SystemdGroups,
 } from '../systemd/index.js';
-import { kernelLogLossSince, pid1LogsSeccomp } from './kernel-records.js';
+import { auditdRuns, auditStatus, journaldReadsAudit, kernelLogLossSince, pid1LogsSeccomp, runCommand } from './kernel-records.js';
 import { hostRunsSystemd, loadUnit } from './unit-loading.js';
 import { tellSkippedFiles } from './unit-tree.js';
 
-const COMMAND_TIMEOUT_MS = 10_000;
-/** The most of a command's output read (audit rules and status; the kernel log is streamed). */
-const OUTPUT_LIMIT = 8 * 1024 * 1024;
 const CONFIG_SIZE_LIMIT = 16 * 1024 * 1024;
 
 export interface DoctorRequest {
@@ -21,20 +17,6 @@ export interface DoctorRequest {
   unit?: string;
   unitFiles: string[];
   groups: SystemdGroups;
-}
-
-interface CommandResult {
-  /** null when the command could not be started (not installed) or timed out. */
-  status: number | null;
-  missing: boolean;
-  stdout: string;
-  stderr: string;
-}
-
-function runCommand(command: string, args: string[]): CommandResult {
-  const result = spawnSync(command, args, { encoding: 'utf8', timeout: COMMAND_TIMEOUT_MS, maxBuffer: OUTPUT_LIMIT, stdio: ['ignore', 'pipe', 'pipe'] });
-  const missing = (result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
-  return { status: result.error ? null : result.status, missing, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
 }
 
 function readText(path: string): string | null {
@@ -50,7 +32,6 @@ function words(path: string): string[] | null {
   return text === null ? null : text.trim().split(/\s+/).filter(Boolean);
 }
 
-/** Whether PID 1's own environment turns on SYSTEMD_LOG_SECCOMP (readable by root only). */
 function kernelAudit(): KernelAuditSupport {
   try {
     const text = gunzipSync(readFileSync('/proc/config.gz'), { maxOutputLength: CONFIG_SIZE_LIMIT }).toString('latin1');
@@ -69,11 +50,6 @@ function auditRules(): AuditRuleListing {
   if (listed.missing) return { code: 'no-auditctl' };
   if (listed.status !== 0) return { code: 'not-read', message: (listed.stderr.trim().split('\n')[0] ?? '').slice(0, 200) || `exit status ${listed.status ?? 'unknown'}` };
   return { code: 'listed', rules: listed.stdout.split('\n').map((line) => line.trim()).filter((line) => line.startsWith('-')) };
-}
-
-function auditStatus(): HostFacts['auditStatus'] {
-  const status = runCommand('auditctl', ['-s']);
-  return status.status === 0 ? parseAuditStatus(status.stdout) : null;
 }
 
 /** The container manager, from systemd-detect-virt or the files container managers leave. */
@@ -99,7 +75,7 @@ async function kernelLog(systemd: boolean): Promise<KernelLogLoss | null> {
 async function gatherHostFacts(): Promise<HostFacts> {
   const systemd = hostRunsSystemd();
   let socket: HostFacts['journaldAuditSocket'] = null;
-  if (systemd) socket = runCommand('systemctl', ['is-active', 'systemd-journald-audit.socket']).stdout.trim() === 'active' ? 'active' : 'inactive';
+  if (systemd) socket = journaldReadsAudit() ? 'active' : 'inactive';
   return {
     actionsLogged: words('/proc/sys/kernel/seccomp/actions_logged'),
     actionsAvailable: words('/proc/sys/kernel/seccomp/actions_avail'),
@@ -109,7 +85,7 @@ async function gatherHostFacts(): Promise<HostFacts> {
     kernelAudit: kernelAudit(),
     auditRules: auditRules(),
     auditStatus: auditStatus(),
-    auditdRuns: runCommand('pidof', ['auditd']).status === 0,
+    auditdRuns: auditdRuns(),
     journaldAuditSocket: socket,
     container: container(),
     kernelLog: await kernelLog(systemd),

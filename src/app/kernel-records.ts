@@ -3,7 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { emptyStats, isTrusted, verifyDenial, type InputProvenance, type Verification } from '../analysis/index.js';
 import type { DecodeOptions, Denial } from '../decode/index.js';
 import { commandSource, fileSource, type InputSource } from '../input/index.js';
-import { compareVersions, excludeRulesForSeccomp, KernelLogLossCounter, logSeccompEnabled, type KernelLogLoss } from '../systemd/index.js';
+import {
+  compareVersions, excludeRulesForSeccomp, KernelLogLossCounter, logSeccompEnabled, parseAuditStatus, systemdVersionOf, type AuditStatus, type KernelLogLoss,
+} from '../systemd/index.js';
 import { DEFAULT_AUDIT_LOG } from './host-logs.js';
 import { readDenials } from './read-denials.js';
 import { fileProvenance, TRUSTED_JOURNAL_MATCHES } from './trusted-sources.js';
@@ -19,10 +21,23 @@ import { UsageError } from './usage-error.js';
 export const SYSTEM_CALL_LOG_SINCE = '247';
 const ACTIONS_LOGGED = '/proc/sys/kernel/seccomp/actions_logged';
 const COMMAND_TIMEOUT_MS = 10_000;
+/** The most of a command's output read (audit rules and status; the kernel log is streamed). */
+const OUTPUT_LIMIT = 8 * 1024 * 1024;
 
-export function runCommand(command: string, args: string[]): { status: number | null; stdout: string } {
-  const result = spawnSync(command, args, { encoding: 'utf8', timeout: COMMAND_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'] });
-  return { status: result.error ? null : result.status, stdout: result.stdout ?? '' };
+export interface CommandResult {
+  /** null when the command could not run (not installed, timed out, too much output). */
+  status: number | null;
+  /** The command is not installed. */
+  missing: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a short command of this host's (systemctl, auditctl, pidof) and takes its output. */
+export function runCommand(command: string, args: string[]): CommandResult {
+  const result = spawnSync(command, args, { encoding: 'utf8', timeout: COMMAND_TIMEOUT_MS, maxBuffer: OUTPUT_LIMIT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const missing = (result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+  return { status: result.error ? null : result.status, missing, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
 }
 
 /**
@@ -34,7 +49,7 @@ export function requireSystemdWithSystemCallLog(command: string, what: string): 
   if (!hostRunsSystemd()) {
     throw new UsageError(`${command} needs systemd as PID 1, and this host's PID 1 is not systemd (a container without systemd cannot work: README, "Test before you ship")`);
   }
-  const version = /^systemd (\d+(?:\.\d+)?)/.exec(runCommand('systemctl', ['--version']).stdout)?.[1] ?? null;
+  const version = systemdVersionOf(runCommand('systemctl', ['--version']).stdout);
   if (version === null) throw new UsageError('systemctl --version did not say which systemd this is');
   if (compareVersions(version, SYSTEM_CALL_LOG_SINCE) < 0) {
     throw new UsageError(`systemd ${version} has no SystemCallLog= (${SYSTEM_CALL_LOG_SINCE} and later), which ${command} needs: use it on a newer system`);
@@ -89,9 +104,13 @@ export function recordsAreComplete(): boolean {
 
 /** The kernel's count of audit records lost since boot (`auditctl -s`), when auditctl is installed. */
 export function auditLostCount(): number | null {
+  return auditStatus()?.lost ?? null;
+}
+
+/** `auditctl -s`, read, when auditctl is installed and may ask. */
+export function auditStatus(): AuditStatus | null {
   const status = runCommand('auditctl', ['-s']);
-  const lost = status.status === 0 ? /^lost (\d+)$/m.exec(status.stdout) : null;
-  return lost ? Number(lost[1]) : null;
+  return status.status === 0 ? parseAuditStatus(status.stdout) : null;
 }
 
 function sinceArgument(since: number): string {

@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import {
   bundledGroupsFor, isValidUnitName, NoSyscallGroups, newestBundledGroups, orderUnitFiles, parseSystemctlCat, parseSystemctlShow,
-  parseSystemdAnalyzeGroups, parseUnitFile, type LoadedUnitState, type SkippedFileReporter, type SystemdGroups, type UnitConfiguration,
+  parseSystemdAnalyzeGroups, parseUnitFile, systemdVersionOf, type LoadedUnitState, type SkippedFileReporter, type SystemdGroups, type UnitConfiguration,
   type UnitFile,
 } from '../systemd/index.js';
 import { UsageError, notAUnitName } from './usage-error.js';
@@ -117,7 +117,7 @@ export function chooseGroups(groupsFile: string | undefined, version: string | u
   if (hostRunsSystemd()) {
     try {
       const live = run('systemctl', ['--version']);
-      const liveVersion = /^systemd (\d+(?:\.\d+)?)/.exec(live)?.[1] ?? null;
+      const liveVersion = systemdVersionOf(live);
       const groups = parseSystemdAnalyzeGroups(run('systemd-analyze', ['syscall-filter', '--no-pager']), { code: 'host-systemd-analyze', version: liveVersion });
       return { ...groups, version: liveVersion };
     } catch {

@@ -1,7 +1,7 @@
 export { parseUnitFile, parseSystemctlCat, type UnitAssignment, type UnitFile } from './unit-file.js';
 export { orderUnitFiles, execAssignments, UNIT_DIRECTORIES, type UnitConfiguration } from './unit-configuration.js';
 export {
-  bundledGroupsFor, newestBundledGroups, parseSystemdAnalyzeGroups, compareVersions, NoSyscallGroups, type SystemdGroups,
+  bundledGroupsFor, newestBundledGroups, parseSystemdAnalyzeGroups, compareVersions, systemdVersionOf, NoSyscallGroups, type SystemdGroups,
   type GroupTableSource, type BundledTableChoice,
 } from './syscall-groups.js';
 export {

@@ -49,6 +49,11 @@ interface BundledIndex {
  * Compares versions part by part (`.`, `~`, `+`, `-` separate parts): numbers numerically, other
  * parts as text, a version that runs out of parts first as the lower (252 < 252.39 < 254.5 < 262).
  */
+/** The version `systemctl --version` names on its first line (`systemd 252 (252.39-1~deb12u2)`), or null. */
+export function systemdVersionOf(text: string): string | null {
+  return /^systemd (\d+(?:\.\d+)?)/.exec(text)?.[1] ?? null;
+}
+
 export function compareVersions(a: string, b: string): number {
   const left = a.split(/[.~+-]/);
   const right = b.split(/[.~+-]/);
