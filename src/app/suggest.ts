@@ -9,7 +9,7 @@ import { packageVersion } from '../package-root.js';
 import type { UnitExitRecord } from '../records/index.js';
 import { describeSuggestWarning, dropInHeader, type SuggestWarning, type SuggestionReport, type WithheldReason } from '../render/index.js';
 import {
-  PROGRAM_SEARCH_PATH, attributeDenial, broadAlternative, execStartPrograms, identifyUnit, programsOfUnit, suggestDropIn, uidCanBeUnits, unitUser, unitWarnings,
+  attributeDenial, broadAlternative, execStartPrograms, identifyUnit, programCandidates, programsOfUnit, suggestDropIn, uidCanBeUnits, unitUser, unitWarnings,
   type DeniedProcess, type ExecStartEntry, type Finding, type SkippedFileReporter, type SystemdGroups, type UnitConfiguration,
 } from '../systemd/index.js';
 import { DropInNotWritten, SYSTEM_UNIT_DIRECTORY, writeDropIn } from './drop-in-writer.js';
@@ -103,7 +103,7 @@ function findUnit(
  */
 function unitExecStarts(configuration: UnitConfiguration, tree: string | null): ExecStartEntry[] {
   return execStartPrograms(configuration).flatMap(({ program, assignment }) => {
-    const candidates = program.startsWith('/') ? [program] : PROGRAM_SEARCH_PATH.map((directory) => `${directory}/${program}`);
+    const candidates = programCandidates(program);
     const paths = new Set(candidates);
     for (const candidate of tree === null ? [] : candidates) {
       try {

@@ -22,3 +22,8 @@ export function execStartPrograms(configuration: UnitConfiguration): { program: 
 
 /** Where systemd looks for an `ExecStart=` program given without a path (systemd.service(5), "Command lines"). */
 export const PROGRAM_SEARCH_PATH: readonly string[] = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/** Where an `ExecStart=` program may be: its path, or a bare name in each directory systemd searches, in order. */
+export function programCandidates(program: string): string[] {
+  return program.startsWith('/') ? [program] : PROGRAM_SEARCH_PATH.map((directory) => `${directory}/${program}`);
+}

@@ -25,7 +25,7 @@ export {
   loadUnitFiles, listExecStarts, UnitNotLoaded, type SkippedFileReporter, type SkippedUnitFile, type UnitNotLoadedReason,
 } from './unit-discovery.js';
 export { InMemoryUnitFileSystem, type InMemoryEntry } from './in-memory-unit-file-system.js';
-export { execStartPrograms, programOf, PROGRAM_SEARCH_PATH } from './exec-start.js';
+export { execStartPrograms, programCandidates, programOf } from './exec-start.js';
 export { userIdFromPasswd } from './passwd.js';
 export {
   filterOptionsConfiguration, runProperties, systemCallLogValue, wouldBeAction, wouldBeDenials, FILTER_OPTION_SOURCE, ARCHITECTURES_OPTION_SOURCE,

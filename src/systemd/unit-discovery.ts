@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { execStartPrograms, PROGRAM_SEARCH_PATH } from './exec-start.js';
+import { execStartPrograms, programCandidates } from './exec-start.js';
 import { orderUnitFiles, UNIT_DIRECTORIES, type UnitConfiguration } from './unit-configuration.js';
 import { parseUnitFile, type UnitFile } from './unit-file.js';
 import type { ExecStartEntry } from './unit-identification.js';
@@ -106,8 +106,7 @@ export function listExecStarts(files: UnitFileSystem, onSkipped: SkippedFileRepo
         continue;
       }
       for (const { program, assignment } of execStartPrograms(configuration)) {
-        const candidates = program.startsWith('/') ? [program] : PROGRAM_SEARCH_PATH.map((searched) => `${searched}/${program}`);
-        const path = candidates.map((candidate) => resolveInImage(files, candidate)).find((found) => found !== null);
+        const path = programCandidates(program).map((candidate) => resolveInImage(files, candidate)).find((found) => found !== null);
         if (path) entries.push({ unit, path, source: `${assignment.path}:${assignment.line}` });
       }
     }
